@@ -1,0 +1,44 @@
+/**
+ * Errors carry a stable code and whether retrying can help. Adapters classify; only workers/ turns
+ * a permanent error into BullMQ's UnrecoverableError.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'FEED_TIMEOUT'
+  | 'FEED_TOO_LARGE'
+  | 'FEED_TOO_MANY_REDIRECTS'
+  | 'FEED_HTTP_ERROR'
+  | 'FEED_NETWORK_ERROR'
+  | 'FEED_PARSE_ERROR'
+  | 'FEED_UNKNOWN'
+  | 'DIGEST_NOT_FOUND'
+  | 'DIGEST_NOT_SENDABLE'
+  | 'SUBSCRIBER_INVALID'
+  | 'SMTP_MAILBOX_UNAVAILABLE'
+  | 'SMTP_TRANSIENT'
+  | 'SMTP_CONNECTION_LOST'
+  | 'SMTP_ERROR'
+  | 'REDIS_EVICTION_POLICY';
+
+export class FrontError extends Error {
+  readonly code: ErrorCode;
+  readonly permanent: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { permanent?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FrontError';
+    this.code = code;
+    this.permanent = options.permanent ?? false;
+  }
+}
+
+export function isFrontError(err: unknown): err is FrontError {
+  return err instanceof FrontError;
+}
+
+/** A short, log-safe description of any thrown value. */
+export function describeError(err: unknown): { code: string; message: string } {
+  if (err instanceof FrontError) return { code: err.code, message: err.message };
+  if (err instanceof Error) return { code: 'UNEXPECTED', message: err.message };
+  return { code: 'UNEXPECTED', message: String(err) };
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+/**
+ * The shared vocabulary of the pipeline. Every value that crosses a boundary (Redis, a job, the
+ * CLI's --json) is one of these schemas, so a corrupt record fails loudly where it is read.
+ */
+
+export const Language = z.enum(['en', 'es']);
+export type Language = z.infer<typeof Language>;
+
+/** Where an outlet is based; ranking counts Mexican and US coverage both. */
+export const Country = z.enum(['MX', 'US', 'INT']);
+export type Country = z.infer<typeof Country>;
+
+export const FeedConfig = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  url: z.string().min(1),
+  language: Language,
+  country: Country.default('INT'),
+  /** Editorial weight used by ranking; 1 is an ordinary outlet. */
+  weight: z.number().min(0).max(5).default(1),
+  enabled: z.boolean().default(true),
+});
+export type FeedConfig = z.infer<typeof FeedConfig>;
+
+/** One outlet that carried an article (wire copy republished elsewhere adds more). */
+export const ArticleSource = z.object({
+  feedId: z.string(),
+  outlet: z.string(),
+  url: z.string(),
+});
+export type ArticleSource = z.infer<typeof ArticleSource>;
+
+export const Article = z.object({
+  /** Stable id derived from the canonical URL (see domain/articles.ts). */
+  id: z.string(),
+  feedId: z.string(),
+  outlet: z.string(),
+  url: z.string(),
+  guid: z.string().optional(),
+  title: z.string(),
+  summary: z.string(),
+  language: Language,
+  publishedAt: z.string(),
+  fetchedAt: z.string(),
+  relevance: z.number(),
+  /** 64-bit SimHash of the text, as 16 hex digits; used to spot wire copies. */
+  fingerprint: z.string(),
+  /** Every outlet that carried this text, the first one included. */
+  sources: z.array(ArticleSource).min(1),
+});
+export type Article = z.infer<typeof Article>;
+
+export const SummarySentence = z.object({
+  text: z.string(),
+  language: Language,
+  /** Articles whose text supports the sentence; the first is where it was taken from. */
+  sources: z.array(z.object({ articleId: z.string(), outlet: z.string(), url: z.string() })).min(1),
+});
+export type SummarySentence = z.infer<typeof SummarySentence>;
+
+export const Story = z.object({
+  id: z.string(),
+  headline: z.string(),
+  theme: z.string(),
+  score: z.number(),
+  language: Language,
+  firstPublishedAt: z.string(),
+  lastPublishedAt: z.string(),
+  outlets: z.array(z.string()),
+  summary: z.array(SummarySentence).min(1),
+  articles: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      url: z.string(),
+      outlet: z.string(),
+      language: Language,
+      publishedAt: z.string(),
+    }),
+  ),
+  /** Set when the story already ran in an earlier digest. */
+  continuesFrom: z.object({ digestId: z.string(), url: z.string().optional() }).optional(),
+});
+export type Story = z.infer<typeof Story>;
+
+export const DigestStatus = z.enum(['draft', 'approved', 'sending', 'sent']);
+export type DigestStatus = z.infer<typeof DigestStatus>;
+
+export const Digest = z.object({
+  id: z.string(),
+  title: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  createdAt: z.string(),
+  status: DigestStatus,
+  articleCount: z.number().int(),
+  outletCount: z.number().int(),
+  themes: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      stories: z.array(Story),
+    }),
+  ),
+});
+export type Digest = z.infer<typeof Digest>;
+
+export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced']);
+export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
+
+export const Subscriber = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().optional(),
+  status: SubscriberStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Subscriber = z.infer<typeof Subscriber>;
+
+export const DeliveryState = z.enum(['pending', 'sending', 'sent', 'failed', 'bounced', 'uncertain']);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const Delivery = z.object({
+  digestId: z.string(),
+  subscriberId: z.string(),
+  state: DeliveryState,
+  attempts: z.number().int(),
+  updatedAt: z.string(),
+  messageId: z.string().optional(),
+  error: z.string().optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+/** A theme section as configured in topic.yaml. */
+export interface ThemeConfig {
+  id: string;
+  title: string;
+  /** Terms (EN and ES, already folded: lower-case, no accents) with their weights. */
+  terms: Record<string, number>;
+}
+
+/** Relevance rules as configured in topic.yaml, folded at load time. */
+export interface TopicConfig {
+  name: string;
+  /** Terms that make an article about this beat, with weights. Multi-word terms allowed. */
+  terms: Record<string, number>;
+  /** Terms that anchor the article in Mexico; an article needs at least one to count. */
+  anchors: string[];
+  /** Terms that pull an article away (other countries' cartels, sports "cartel" usage…). */
+  negative: Record<string, number>;
+  /** Minimum score for an article to be kept. */
+  threshold: number;
+  themes: ThemeConfig[];
+  /** The catch-all section for stories that fit no theme. */
+  otherTheme: { id: string; title: string };
+}
