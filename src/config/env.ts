@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+  );
+
+/**
+ * Every environment variable Frontera reads. config/.env.example documents each one; keep the two
+ * in step. Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+ */
+export const EnvSchema = z.object({
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" or "-"').default('frontera'),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_POOL_SIZE: int(1, 50).default(5),
+  MAIL_FROM: z.string().min(3).default('Frontera <digest@frontera.example>'),
+  MAIL_REPLY_TO: z.string().optional(),
+  PUBLIC_URL: url(['https:', 'http:']).default('https://frontera.example'),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  POSTAL_ADDRESS: z.string().min(5).default('Frontera, Apartado Postal 123, 06700 Ciudad de México, MX'),
+  DIGEST_CRON: z.string().min(9).default('0 7 * * 1'),
+  DIGEST_TZ: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as America/Mexico_City')
+    .default('America/Mexico_City'),
+  DIGEST_WINDOW_DAYS: int(1, 31).default(7),
+  DIGEST_MAX_STORIES: int(1, 100).default(24),
+  DIGEST_MAX_PER_THEME: int(1, 50).default(6),
+  AUTO_SEND: bool.default(false),
+  COLLECT_EVERY_HOURS: int(1, 168).default(3),
+  FETCH_TIMEOUT_MS: int(1000, 120_000).default(20_000),
+  FETCH_MAX_BYTES: int(10_000, 50_000_000).default(5_000_000),
+  FETCH_MAX_REDIRECTS: int(0, 10).default(3),
+  FETCH_CONCURRENCY: int(1, 32).default(4),
+  SEND_BATCH_SIZE: int(1, 1000).default(100),
+  SEND_CONCURRENCY: int(1, 32).default(2),
+  CONFIG_DIR: z.string().default('config'),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
+  }
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) throw ConfigError.fromZod('environment', result.error);
+  return result.data;
+}

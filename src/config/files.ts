@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { FeedConfig, type ThemeConfig, type TopicConfig } from '../domain/model.ts';
+import { foldText } from '../domain/text.ts';
+import { ConfigError } from './errors.ts';
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ key: '', reason: `cannot read file (${(err as NodeJS.ErrnoException).code ?? err})` }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({ key: e.linePos ? `line ${e.linePos[0].line}` : '', reason: e.message.split('\n')[0] ?? e.message })),
+    );
+  }
+  return doc.toJS();
+}
+
+const FeedsFile = z.object({
+  feeds: z.array(FeedConfig).min(1, 'list at least one feed'),
+});
+
+/**
+ * Loads feeds.yaml. `resolveUrl` lets the demo and tests point relative URLs (sample file names) at
+ * a loopback server; production files hold absolute http(s) URLs.
+ */
+export function loadFeeds(file: string, resolveUrl?: (url: string) => string): FeedConfig[] {
+  const parsed = FeedsFile.safeParse(readYaml(file));
+  if (!parsed.success) throw ConfigError.fromZod(file, parsed.error);
+  const feeds = parsed.data.feeds.map((f) => ({ ...f, url: resolveUrl ? resolveUrl(f.url) : f.url }));
+  const issues: { key: string; reason: string }[] = [];
+  const seen = new Set<string>();
+  feeds.forEach((f, i) => {
+    if (seen.has(f.id)) issues.push({ key: `feeds[${i}].id`, reason: `duplicate feed id "${f.id}"` });
+    seen.add(f.id);
+    try {
+      const u = new URL(f.url);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      issues.push({ key: `feeds[${i}].url`, reason: `"${f.url}" is not an http(s) URL` });
+    }
+  });
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return feeds;
+}
+
+const Weights = z.record(z.string().min(1), z.number().min(0).max(100));
+const TermList = z.union([z.array(z.string().min(1)), Weights]);
+
+const TopicFile = z.object({
+  name: z.string().min(1),
+  threshold: z.number().min(0),
+  terms: TermList,
+  anchors: z.array(z.string().min(1)).min(1, 'list at least one anchor term (e.g. "mexico")'),
+  negative: TermList.default({}),
+  themes: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+        title: z.string().min(1),
+        terms: TermList,
+      }),
+    )
+    .min(1, 'list at least one theme'),
+  other: z.object({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1) }).default({ id: 'other', title: 'Also this week' }),
+});
+
+/** Folds every term so matching is accent- and case-insensitive; a list means weight 1 each. */
+function foldTerms(terms: z.infer<typeof TermList>): Record<string, number> {
+  const entries = Array.isArray(terms) ? terms.map((t) => [t, 1] as const) : Object.entries(terms);
+  const out: Record<string, number> = {};
+  for (const [term, weight] of entries) {
+    const folded = foldText(term);
+    if (folded) out[folded] = Math.max(out[folded] ?? 0, weight);
+  }
+  return out;
+}
+
+export function loadTopic(file: string): TopicConfig {
+  const parsed = TopicFile.safeParse(readYaml(file));
+  if (!parsed.success) throw ConfigError.fromZod(file, parsed.error);
+  const t = parsed.data;
+  const ids = new Set<string>();
+  const themes: ThemeConfig[] = t.themes.map((theme, i) => {
+    if (ids.has(theme.id)) throw new ConfigError(file, [{ key: `themes[${i}].id`, reason: `duplicate theme id "${theme.id}"` }]);
+    ids.add(theme.id);
+    return { id: theme.id, title: theme.title, terms: foldTerms(theme.terms) };
+  });
+  return {
+    name: t.name,
+    threshold: t.threshold,
+    terms: foldTerms(t.terms),
+    anchors: t.anchors.map(foldText).filter(Boolean),
+    negative: foldTerms(t.negative),
+    themes,
+    otherTheme: t.other,
+  };
+}
+
+export function configFiles(configDir: string): { feeds: string; topic: string } {
+  return { feeds: join(configDir, 'feeds.yaml'), topic: join(configDir, 'topic.yaml') };
+}
