@@ -17,15 +17,15 @@ export interface AppConfig {
 
 /**
  * The only reader of process.env. Parses once; callers hand each module its own slice.
- * `overrides.resolveFeedUrl` lets the demo point sample feeds at its loopback server.
+ * `overrides` let the demo use the sample feeds list and point it at its loopback server.
  */
 export function loadConfig(
   source: NodeJS.ProcessEnv = process.env,
-  overrides: { resolveFeedUrl?: (url: string) => string } = {},
+  overrides: { feedsFile?: string; resolveFeedUrl?: (url: string) => string } = {},
 ): AppConfig {
   const env = parseEnv(source);
   const configDir = resolve(env.CONFIG_DIR);
-  const files = configFiles(configDir);
+  const files = { ...configFiles(configDir), ...(overrides.feedsFile ? { feeds: resolve(overrides.feedsFile) } : {}) };
   return {
     env,
     configDir,

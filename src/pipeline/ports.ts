@@ -83,10 +83,17 @@ export interface ArticleStore {
   getArticle(id: string): Promise<Article | undefined>;
 }
 
+/** The digest compiled once, with per-subscriber placeholders still in it. */
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
 export interface DigestStore {
-  saveDigest(digest: Digest, rendered: { html: string; text: string }): Promise<void>;
+  saveDigest(digest: Digest, rendered: RenderedMail): Promise<void>;
   getDigest(id: string): Promise<Digest | undefined>;
-  getRendered(id: string): Promise<{ html: string; text: string } | undefined>;
+  getRendered(id: string): Promise<RenderedMail | undefined>;
   latestDigest(): Promise<Digest | undefined>;
   listDigests(limit: number): Promise<Digest[]>;
   setDigestStatus(id: string, status: Digest['status']): Promise<void>;
@@ -146,6 +153,11 @@ export interface OutgoingMessage {
 export interface Mailer {
   /** Resolves with the message id once the SMTP server accepted it; throws FrontError otherwise. */
   sendMail(message: OutgoingMessage): Promise<{ messageId: string; accepted: boolean }>;
+  /**
+   * Sends a message that is already encoded (RFC 5322). The digest's body is encoded once and
+   * spliced per recipient (adapters/mime.ts), which saves nodemailer's per-message build cost.
+   */
+  sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string): Promise<{ messageId: string }>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { FrontError } from '../domain/errors.ts';
+
+/**
+ * One place that knows how Frontera talks to Redis. BullMQ workers block on BRPOPLPUSH-style calls
+ * and must keep retrying through a reconnect, so BullMQ requires maxRetriesPerRequest: null; the
+ * store instead fails a command after a few reconnect attempts so a web request or CLI call errors
+ * out instead of hanging while Redis is down.
+ */
+export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Redis {
+  if (opts.forBullmq) {
+    return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
+  }
+  return new Redis(url, { maxRetriesPerRequest: 3 });
+}
+
+/**
+ * Refuses to start on a Redis that may evict keys: an evicted delivery record or email index would
+ * silently re-send a digest or duplicate a subscriber, and BullMQ loses jobs the same way.
+ */
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const policy = await readEvictionPolicy(redis);
+  if (policy === 'noeviction') return;
+  const detail =
+    policy === undefined
+      ? 'could not read maxmemory-policy (CONFIG GET failed and INFO memory has no maxmemory_policy)'
+      : `Redis maxmemory-policy is "${policy}"`;
+  throw new FrontError(
+    'REDIS_EVICTION_POLICY',
+    `${detail}; Frontera keeps queues, subscribers and the delivery ledger in Redis and needs ` +
+      `"noeviction" so nothing is dropped under memory pressure. Set "maxmemory-policy noeviction" ` +
+      `in redis.conf (or CONFIG SET maxmemory-policy noeviction; on managed Redis, in the ` +
+      `provider's parameter group) and restart Frontera.`,
+    { permanent: true },
+  );
+}
+
+async function readEvictionPolicy(redis: Redis): Promise<string | undefined> {
+  try {
+    const reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+    const value = reply[1];
+    if (typeof value === 'string' && value !== '') return value;
+  } catch {
+    // Managed Redis (ElastiCache, Upstash, some Azure tiers) disables or renames CONFIG.
+  }
+  try {
+    const info = await redis.info('memory');
+    const match = /^maxmemory_policy:(\S+)/m.exec(info);
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Redis } from 'ioredis';
+import { FrontError } from '../domain/errors.ts';
+import { Digest } from '../domain/model.ts';
+import type { DigestStore } from '../pipeline/ports.ts';
+import { defineScript, type RedisKeys } from './redis-keys.ts';
+
+/** Compare-and-set, so two operators changing a digest's status never overwrite each other. */
+const CAS_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
+
+const parseDigest = (json: string) => Digest.parse(JSON.parse(json));
+
+export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
+  const cas = defineScript(redis, 'fronteraCompareAndSet', CAS_LUA);
+
+  async function listDigests(limit: number): Promise<Digest[]> {
+    if (limit <= 0) return [];
+    const ids = await redis.zrevrange(k.digestsByPeriodEnd, 0, limit - 1);
+    if (ids.length === 0) return [];
+    const values = await redis.mget(...ids.map((id) => k.digest(id)));
+    return values.flatMap((json) => (json ? [parseDigest(json)] : []));
+  }
+
+  return {
+    async saveDigest(digest, rendered) {
+      const d = Digest.parse(digest);
+      // One MULTI so a reader never sees the digest listed without its rendered body.
+      await redis
+        .multi()
+        .set(k.digest(d.id), JSON.stringify(d))
+        .hset(k.digestRendered(d.id), { subject: rendered.subject, html: rendered.html, text: rendered.text })
+        .zadd(k.digestsByPeriodEnd, Date.parse(d.periodEnd) || 0, d.id)
+        .exec();
+    },
+
+    async getDigest(id) {
+      const json = await redis.get(k.digest(id));
+      return json ? parseDigest(json) : undefined;
+    },
+
+    async getRendered(id) {
+      const r = await redis.hgetall(k.digestRendered(id));
+      if (r.subject === undefined || r.html === undefined || r.text === undefined) return undefined;
+      return { subject: r.subject, html: r.html, text: r.text };
+    },
+
+    async latestDigest() {
+      return (await listDigests(1))[0];
+    },
+
+    listDigests,
+
+    async setDigestStatus(id, status) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const json = await redis.get(k.digest(id));
+        if (!json) throw new FrontError('DIGEST_NOT_FOUND', `digest ${id} not found`, { permanent: true });
+        const next = JSON.stringify({ ...parseDigest(json), status });
+        if ((await cas.run([k.digest(id)], [json, next])) === 1) return;
+      }
+      throw new Error(`setDigestStatus(${id}): too many concurrent updates`);
+    },
+
+    async storyHistory(storyIds) {
+      const out = new Map<string, string>();
+      if (storyIds.length === 0) return out;
+      const values = await redis.hmget(k.storyHistory, ...storyIds);
+      storyIds.forEach((sid, i) => {
+        const v = values[i];
+        if (v) out.set(sid, v);
+      });
+      return out;
+    },
+
+    async recordStories(digestId, storyIds) {
+      if (storyIds.length === 0) return;
+      await redis.hset(k.storyHistory, Object.fromEntries(storyIds.map((s) => [s, digestId])));
+    },
+  };
+}

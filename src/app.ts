@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { createFeedParser } from './adapters/feed-parser.ts';
+import { createHttpFetcher } from './adapters/http-fetcher.ts';
+import { createLogger } from './adapters/logger.ts';
+import { createOutboxMailer } from './adapters/outbox-mailer.ts';
+import { ensurePrivateRedis } from './adapters/private-redis.ts';
+import { assertNoEviction, createRedis } from './adapters/redis-connection.ts';
+import { createRedisStore } from './adapters/redis-store.ts';
+import { createSmtpMailer } from './adapters/smtp-mailer.ts';
+import type { AppConfig } from './config/index.ts';
+import { createQueues, type Queues } from './jobs/queues.ts';
+import type { Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
+
+/** The composition root: the one place that turns configuration into adapters. */
+export interface App {
+  config: AppConfig;
+  redisUrl: string;
+  redis: Redis;
+  store: Store;
+  queues: Queues;
+  fetcher: FeedFetcher;
+  parser: FeedParser;
+  mailer: Mailer;
+  /** Where .eml files go when SMTP_URL is unset; undefined when sending over SMTP. */
+  outboxDir?: string;
+  clock: Clock;
+  logger: Logger;
+  secret: string;
+  close(): Promise<void>;
+}
+
+export const USER_AGENT = 'FronteraDigest/0.1 (+https://github.com/frontera-digest; weekly news digest; contact via PUBLIC_URL)';
+
+export async function createApp(config: AppConfig, opts: { logger?: Logger; backoffMs?: number } = {}): Promise<App> {
+  const { env } = config;
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  mkdirSync(config.dataDir, { recursive: true });
+  const redisUrl = env.REDIS_URL ?? (await ensurePrivateRedis(config.dataDir)).url;
+  const redis = createRedis(redisUrl);
+  await assertNoEviction(redis);
+  const store = createRedisStore(redis, env.REDIS_PREFIX);
+  // BullMQ needs its own connection settings (maxRetriesPerRequest: null) for blocking commands.
+  const queues = createQueues(createRedis(redisUrl, { forBullmq: true }), env.REDIS_PREFIX, { backoffMs: opts.backoffMs ?? 30_000 });
+  const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
+  const mailer = env.SMTP_URL
+    ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO })
+    : createOutboxMailer(outboxDir!);
+  return {
+    config,
+    redisUrl,
+    redis,
+    store,
+    queues,
+    fetcher: createHttpFetcher({
+      timeoutMs: env.FETCH_TIMEOUT_MS,
+      maxBytes: env.FETCH_MAX_BYTES,
+      maxRedirects: env.FETCH_MAX_REDIRECTS,
+      userAgent: USER_AGENT,
+    }),
+    parser: createFeedParser(),
+    mailer,
+    outboxDir,
+    clock: { now: () => new Date() },
+    logger,
+    secret: env.SECRET_KEY ?? localSecret(config.dataDir, logger),
+    async close() {
+      await queues.close();
+      await mailer.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * Without SECRET_KEY, links are signed with a key generated once and kept in DATA_DIR, so links in
+ * mails already sent keep working across restarts. Production sets SECRET_KEY explicitly.
+ */
+function localSecret(dataDir: string, logger: Logger): string {
+  const file = join(dataDir, 'secret-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  logger.warn({ file }, 'config.secret_generated');
+  return secret;
+}

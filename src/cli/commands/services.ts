@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { createApp } from '../../app.ts';
+import { loadConfig } from '../../config/index.ts';
+import { upsertSchedules } from '../../jobs/schedules.ts';
+import { buildServer } from '../../web/server.ts';
+import { startWorkers } from '../../workers/index.ts';
+
+/** Runs until SIGINT/SIGTERM, then lets in-flight jobs finish (Worker.close waits for them). */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+export async function workerCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'no-schedules': { type: 'boolean' } } });
+  const app = await createApp(loadConfig());
+  const { env } = app.config;
+  if (!values['no-schedules']) {
+    const s = await upsertSchedules(app.queues, {
+      feedIds: app.config.feeds.filter((f) => f.enabled).map((f) => f.id),
+      collectEveryHours: env.COLLECT_EVERY_HOURS,
+      digestCron: env.DIGEST_CRON,
+      timeZone: env.DIGEST_TZ,
+      autoSend: env.AUTO_SEND,
+    });
+    app.logger.info({ feeds: s.collect, everyHours: env.COLLECT_EVERY_HOURS, weekly: s.weekly, autoSend: env.AUTO_SEND }, 'schedules.upserted');
+  }
+  const workers = startWorkers(app);
+  app.logger.info({ redis: app.redisUrl.replace(/\/\/.*@/, '//***@'), queues: ['collect', 'build', 'send'] }, 'worker.started');
+  const signal = await untilSignal();
+  app.logger.info({ signal }, 'worker.stopping');
+  await workers.close();
+  await app.close();
+  return 0;
+}
+
+export async function webCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const app = await createApp(loadConfig());
+  const { env } = app.config;
+  const server = buildServer({
+    store: app.store,
+    mailer: app.mailer,
+    secret: app.secret,
+    publicUrl: env.PUBLIC_URL,
+    from: env.MAIL_FROM,
+    postalAddress: env.POSTAL_ADDRESS,
+    logger: false,
+  });
+  const address = await server.listen({ port: Number(values.port ?? 3000), host: values.host ?? '127.0.0.1' });
+  console.log(`web: listening on ${address} (public URL ${env.PUBLIC_URL})`);
+  await untilSignal();
+  await server.close();
+  await app.close();
+  return 0;
+}

@@ -1,0 +1,40 @@
+import { createApp, type App } from '../app.ts';
+import { loadConfig, type AppConfig } from '../config/index.ts';
+import { startWorkers, type Workers } from '../workers/index.ts';
+
+export interface CliContext {
+  app: App;
+  workers?: Workers;
+}
+
+/**
+ * Opens the app for one command. Commands that wait for jobs also run the workers in this
+ * process, so a single machine needs no separate `frontera worker`; a running worker elsewhere
+ * simply shares the jobs.
+ */
+export async function withApp<T>(
+  opts: { workers?: ('collect' | 'build' | 'send')[]; config?: AppConfig },
+  fn: (ctx: CliContext) => Promise<T>,
+): Promise<T> {
+  const config = opts.config ?? loadConfig();
+  const app = await createApp(config);
+  const workers = opts.workers && opts.workers.length > 0 ? startWorkers(app, opts.workers) : undefined;
+  try {
+    return await fn({ app, workers });
+  } finally {
+    await workers?.close();
+    await app.close();
+  }
+}
+
+export function parseDate(value: string | undefined, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag} "${value}" is not a date (use YYYY-MM-DD or an ISO timestamp)`);
+  return d;
+}
+
+/** A mistake in how a command was called: printed with the usage line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,94 @@
+import type { App } from '../app.ts';
+import { enqueueBuild, enqueueCollect, enqueueSend } from '../jobs/producers.ts';
+import type { CollectResult } from '../pipeline/collect-feed.ts';
+import type { BuildResult } from '../pipeline/build-digest.ts';
+import type { BatchResult } from '../pipeline/send-batch.ts';
+import type { SendDigestResult } from '../workers/send-worker.ts';
+import { bar, type Progress } from './progress.ts';
+import { waitForJobs } from './wait.ts';
+
+/**
+ * What the CLI's collect / build / send / run do: enqueue BullMQ jobs, then (unless --no-wait)
+ * follow them to the end. Workers may be this process or any other `frontera worker`.
+ */
+
+export interface CollectSummary {
+  jobIds: string[];
+  collected: CollectResult[];
+  failed: { feedId: string; error: string }[];
+}
+
+export async function collectNow(app: App, feedIds: string[], progress: Progress, wait = true): Promise<CollectSummary> {
+  const jobs = await enqueueCollect(app.queues, feedIds, app.clock.now());
+  const jobIds = jobs.map((j) => j.id!);
+  if (!wait) return { jobIds, collected: [], failed: [] };
+  const byJob = new Map(jobs.map((j) => [j.id!, j.data.feedId]));
+  const results = await waitForJobs<CollectResult>(app.queues.collect, jobIds, (done) => {
+    const failed = done.filter((d) => d.state === 'failed').length;
+    progress.update('collect', `${bar(done.length, jobIds.length)} feeds${failed ? ` (${failed} failed)` : ''}`);
+  });
+  const collected = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  const failed = results.filter((r) => r.state === 'failed').map((r) => ({ feedId: byJob.get(r.id)!, error: r.error ?? 'failed' }));
+  const added = collected.reduce((n, r) => n + r.added, 0);
+  const relevant = collected.reduce((n, r) => n + r.relevant, 0);
+  progress.done(`collect: ${collected.length} feeds collected, ${failed.length} failed; ${added} new articles, ${relevant} relevant items seen`);
+  for (const f of failed) progress.line(`  ! ${f.feedId}: ${f.error}`);
+  return { jobIds, collected, failed };
+}
+
+export async function buildNow(
+  app: App,
+  window: { from?: Date; to?: Date },
+  progress: Progress,
+  wait = true,
+): Promise<{ jobId: string; result?: BuildResult; error?: string }> {
+  const now = app.clock.now();
+  // Pin the end of the window now, so what is built is what the operator asked for even when the
+  // worker picks the job up later.
+  const to = window.to ?? now;
+  const job = await enqueueBuild(app.queues, { from: window.from?.toISOString(), to: to.toISOString() }, now);
+  if (!wait) return { jobId: job.id! };
+  progress.update('build', 'building digest…');
+  const [finished] = await waitForJobs<BuildResult>(app.queues.build, [job.id!]);
+  if (finished!.state === 'failed') {
+    progress.done(`build: failed: ${finished!.error}`);
+    return { jobId: job.id!, error: finished!.error };
+  }
+  const result = finished!.value!;
+  if (result.status === 'built') progress.done(`build: digest ${result.digestId}: ${result.stories} stories from ${result.articles} articles`);
+  else if (result.status === 'exists') progress.done(`build: digest ${result.digestId} for this window is already ${result.digestStatus}; not rebuilt`);
+  else progress.done(`build: no digest: ${result.reason} (${result.from} → ${result.to})`);
+  return { jobId: job.id!, result };
+}
+
+export interface SendSummary {
+  jobId: string;
+  audience?: number;
+  batches?: BatchResult[];
+  failedBatches?: number;
+  error?: string;
+}
+
+export async function sendNow(app: App, digestId: string, progress: Progress, wait = true): Promise<SendSummary> {
+  const job = await enqueueSend(app.queues, digestId, app.clock.now());
+  if (!wait) return { jobId: job.id! };
+  progress.update('send', 'freezing audience…');
+  const [planned] = await waitForJobs<SendDigestResult>(app.queues.send, [job.id!]);
+  if (planned!.state === 'failed') {
+    progress.done(`send: failed: ${planned!.error}`);
+    return { jobId: job.id!, error: planned!.error };
+  }
+  const { audience, batchJobIds } = planned!.value!;
+  const results = await waitForJobs<BatchResult>(app.queues.send, batchJobIds, async () => {
+    const counts = await app.store.deliveryCounts(digestId);
+    const settled = counts.sent + counts.bounced + counts.uncertain + counts.failed;
+    progress.update('send', `${bar(settled, audience)} (sent ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed})`);
+  });
+  const counts = await app.store.deliveryCounts(digestId);
+  const failedBatches = results.filter((r) => r.state === 'failed').length;
+  progress.done(
+    `send: digest ${digestId}: audience ${audience}; accepted by the SMTP server ${counts.sent}, bounced ${counts.bounced}, ` +
+      `failed ${counts.failed}, uncertain ${counts.uncertain}${failedBatches ? `; ${failedBatches} batch jobs gave up` : ''}`,
+  );
+  return { jobId: job.id!, audience, batches: results.flatMap((r) => (r.value ? [r.value] : [])), failedBatches };
+}

@@ -1,0 +1,38 @@
+import type { Job, Queue } from 'bullmq';
+
+export interface Finished<T> {
+  id: string;
+  state: 'completed' | 'failed';
+  value?: T;
+  error?: string;
+}
+
+/**
+ * Polls job states rather than listening to QueueEvents: a CLI that starts waiting after the job
+ * already finished (a fast worker elsewhere) must still see the outcome, and polling a few ids
+ * twice a second is cheap. A job counts as failed only once BullMQ gives up retrying it.
+ */
+export async function waitForJobs<T>(
+  queue: Queue,
+  ids: string[],
+  onTick?: (finished: Finished<T>[], pending: number) => void | Promise<void>,
+  pollMs = 250,
+): Promise<Finished<T>[]> {
+  const finished = new Map<string, Finished<T>>();
+  while (finished.size < ids.length) {
+    for (const id of ids) {
+      if (finished.has(id)) continue;
+      const job: Job | undefined = await queue.getJob(id);
+      if (!job) {
+        finished.set(id, { id, state: 'failed', error: 'job disappeared from the queue' });
+        continue;
+      }
+      const state = await job.getState();
+      if (state === 'completed') finished.set(id, { id, state, value: job.returnvalue as T });
+      else if (state === 'failed') finished.set(id, { id, state, error: job.failedReason });
+    }
+    await onTick?.([...finished.values()], ids.length - finished.size);
+    if (finished.size < ids.length) await new Promise((r) => setTimeout(r, pollMs));
+  }
+  return ids.map((id) => finished.get(id)!);
+}

@@ -1,0 +1,138 @@
+import { describeError, FrontError, isFrontError } from '../domain/errors.ts';
+import { signToken } from '../domain/tokens.ts';
+import { buildRaw, prepareMime, type PreparedMime } from '../templates/mime.ts';
+import { PLACEHOLDERS } from '../templates/render.ts';
+import { settleDigest } from './send-digest.ts';
+import type { Clock, DeliveryLedger, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+
+export interface SendDeps {
+  store: DigestStore & SubscriberStore & DeliveryLedger;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  mail: { from: string; replyTo?: string; publicUrl: string; secret: string };
+  /** Prepared (encoded-once) messages per digest; the worker keeps one across batches. */
+  cache?: Map<string, PreparedDigestMail>;
+}
+
+export interface PreparedDigestMail {
+  subject: string;
+  mime: PreparedMime;
+}
+
+export interface BatchResult {
+  sent: number;
+  skipped: number;
+  bounced: number;
+  failed: number;
+  uncertain: number;
+  /** Deliveries that failed transiently; the job should be retried for them. */
+  retryable: number;
+}
+
+/**
+ * For each subscriber: claim the delivery in the ledger (the only guard against duplicates, since
+ * BullMQ may run this job more than once), splice their unsubscribe link into the pre-encoded
+ * message, hand it to SMTP, record the outcome. Transient failures are counted and the job is
+ * failed at the end so BullMQ retries it; the retry re-claims only the failed deliveries.
+ */
+export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds: string[]): Promise<BatchResult> {
+  const { store, mailer, clock, logger } = deps;
+  const prepared = await prepareDigestMail(deps, digestId);
+  const envelopeFrom = addressOf(deps.mail.from);
+  const domain = envelopeFrom.split('@')[1] ?? 'frontera.local';
+  const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, retryable: 0 };
+
+  for (const subscriberId of subscriberIds) {
+    const claim = await store.claimDelivery(digestId, subscriberId);
+    if (!claim.claimed) {
+      result.skipped++;
+      continue;
+    }
+    const subscriber = await store.getSubscriber(subscriberId);
+    if (!subscriber) {
+      await store.recordOutcome(digestId, subscriberId, { state: 'failed', error: 'subscriber record missing' });
+      result.failed++;
+      continue;
+    }
+    const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
+    const messageId = `<${digestId}.${subscriberId}@${domain}>`;
+    const raw = buildRaw(
+      prepared.mime,
+      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: subscriber.email },
+      {
+        to: subscriber.email,
+        messageId,
+        date: clock.now(),
+        extra: {
+          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          // RFC 8058: mailbox providers POST "List-Unsubscribe=One-Click" to the URL above.
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          'List-Id': `Frontera weekly <weekly.${domain}>`,
+          Precedence: 'bulk',
+        },
+      },
+    );
+    try {
+      await mailer.sendRaw({ from: envelopeFrom, to: subscriber.email }, raw, messageId);
+      await store.recordOutcome(digestId, subscriberId, { state: 'sent', messageId });
+      result.sent++;
+    } catch (err) {
+      const outcome = classifySendError(err);
+      await store.recordOutcome(digestId, subscriberId, { state: outcome.state, error: outcome.error });
+      result[outcome.state === 'failed' ? 'failed' : outcome.state]++;
+      if (outcome.retry) result.retryable++;
+      logger.warn({ digestId, subscriberId, state: outcome.state, error: outcome.error }, 'delivery.failed');
+    }
+  }
+  logger.info({ digestId, ...result }, 'send.batch_done');
+  await settleDigest(store, digestId, clock, logger);
+  if (result.retryable > 0) {
+    throw new FrontError('SMTP_TRANSIENT', `${result.retryable} deliveries failed transiently; retrying the batch`);
+  }
+  return result;
+}
+
+function classifySendError(err: unknown): { state: 'failed' | 'bounced' | 'uncertain'; retry: boolean; error: string } {
+  const { code, message } = describeError(err);
+  const error = `${code}: ${message}`.slice(0, 300);
+  if (!isFrontError(err)) return { state: 'failed', retry: true, error };
+  switch (err.code) {
+    case 'SMTP_MAILBOX_UNAVAILABLE':
+      return { state: 'bounced', retry: false, error };
+    case 'SMTP_CONNECTION_LOST':
+      // The server may have accepted the message before the connection dropped: never resend
+      // automatically; an operator reconciles uncertain deliveries.
+      return { state: 'uncertain', retry: false, error };
+    default:
+      return { state: 'failed', retry: !err.permanent, error };
+  }
+}
+
+async function prepareDigestMail(deps: SendDeps, digestId: string): Promise<PreparedDigestMail> {
+  const cached = deps.cache?.get(digestId);
+  if (cached) return cached;
+  const [digest, rendered] = await Promise.all([deps.store.getDigest(digestId), deps.store.getRendered(digestId)]);
+  if (!digest || !rendered) throw new FrontError('DIGEST_NOT_FOUND', `No rendered digest with id ${digestId}`, { permanent: true });
+  const mime = prepareMime({
+    from: deps.mail.from,
+    replyTo: deps.mail.replyTo,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email],
+  });
+  const prepared = { subject: rendered.subject, mime };
+  if (deps.cache) {
+    // Keep only the latest couple of digests; a worker lives for weeks.
+    if (deps.cache.size >= 2) deps.cache.delete(deps.cache.keys().next().value as string);
+    deps.cache.set(digestId, prepared);
+  }
+  return prepared;
+}
+
+/** "Frontera <digest@example.org>" → "digest@example.org". */
+export function addressOf(from: string): string {
+  const match = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
+  return (match?.[1] ?? from).trim();
+}

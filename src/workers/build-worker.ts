@@ -1,0 +1,42 @@
+import { Worker, type Job } from 'bullmq';
+import { BuildPayload, QUEUES } from '../jobs/contracts.ts';
+import { enqueueSend } from '../jobs/producers.ts';
+import { buildDigest, type BuildResult } from '../pipeline/build-digest.ts';
+import type { App } from '../app.ts';
+import { runJob } from './errors.ts';
+
+export function buildDeps(app: App) {
+  const { env } = app.config;
+  return {
+    store: app.store,
+    clock: app.clock,
+    logger: app.logger,
+    topic: app.config.topic,
+    feeds: app.config.feeds,
+    windowDays: env.DIGEST_WINDOW_DAYS,
+    limits: { maxStories: env.DIGEST_MAX_STORIES, maxPerTheme: env.DIGEST_MAX_PER_THEME },
+    publicUrl: env.PUBLIC_URL,
+    postalAddress: env.POSTAL_ADDRESS,
+  };
+}
+
+export function startBuildWorker(app: App): Worker {
+  const deps = buildDeps(app);
+  return new Worker<BuildPayload, BuildResult>(
+    QUEUES.build,
+    (job: Job) =>
+      runJob(async () => {
+        const payload = BuildPayload.parse(job.data);
+        // A scheduled build ends at the moment it was scheduled, so a retry rebuilds the same window
+        // (and so the same digest id) instead of a slightly later one.
+        const to = payload.to ? new Date(payload.to) : new Date(job.timestamp);
+        const result = await buildDigest(deps, { from: payload.from ? new Date(payload.from) : undefined, to });
+        if (payload.autoSend && result.status === 'built') {
+          const send = await enqueueSend(app.queues, result.digestId, app.clock.now());
+          app.logger.info({ digestId: result.digestId, jobId: send.id }, 'digest.auto_send');
+        }
+        return result;
+      }),
+    { connection: app.queues.connection, prefix: app.queues.prefix, concurrency: 1 },
+  );
+}

@@ -1,0 +1,24 @@
+import type { Worker } from 'bullmq';
+import type { App } from '../app.ts';
+import { startBuildWorker } from './build-worker.ts';
+import { startCollectWorker } from './collect-worker.ts';
+import { startSendWorker } from './send-worker.ts';
+
+export interface Workers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export function startWorkers(app: App, which: ('collect' | 'build' | 'send')[] = ['collect', 'build', 'send']): Workers {
+  const workers: Worker[] = [];
+  if (which.includes('collect')) workers.push(startCollectWorker(app));
+  if (which.includes('build')) workers.push(startBuildWorker(app));
+  if (which.includes('send')) workers.push(startSendWorker(app));
+  for (const worker of workers) {
+    worker.on('failed', (job, err) =>
+      app.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, error: err.message }, 'job.failed'),
+    );
+    worker.on('error', (err) => app.logger.error({ queue: worker.name, error: err.message }, 'worker.error'));
+  }
+  return { workers, close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+}

@@ -1,0 +1,42 @@
+import { Worker, type Job } from 'bullmq';
+import { JOB_NAMES, QUEUES, SendBatchPayload, SendDigestPayload } from '../jobs/contracts.ts';
+import { enqueueSendBatches } from '../jobs/producers.ts';
+import { sendBatch, type PreparedDigestMail } from '../pipeline/send-batch.ts';
+import { planSend } from '../pipeline/send-digest.ts';
+import type { App } from '../app.ts';
+import { runJob } from './errors.ts';
+
+export interface SendDigestResult {
+  digestId: string;
+  audience: number;
+  batchJobIds: string[];
+}
+
+/** One queue, two job kinds: `send-digest` fans out into `send-batch` jobs that carry ids only. */
+export function startSendWorker(app: App): Worker {
+  const { env } = app.config;
+  const cache = new Map<string, PreparedDigestMail>();
+  const sendDeps = {
+    store: app.store,
+    mailer: app.mailer,
+    clock: app.clock,
+    logger: app.logger,
+    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
+    cache,
+  };
+  return new Worker(
+    QUEUES.send,
+    (job: Job) =>
+      runJob(async () => {
+        if (job.name === JOB_NAMES.sendDigest) {
+          const { digestId } = SendDigestPayload.parse(job.data);
+          const plan = await planSend({ store: app.store, logger: app.logger, batchSize: env.SEND_BATCH_SIZE }, digestId);
+          const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, plan.batches);
+          return { digestId, audience: plan.audience, batchJobIds: jobs.map((j) => j.id!) } satisfies SendDigestResult;
+        }
+        const { digestId, subscriberIds } = SendBatchPayload.parse(job.data);
+        return sendBatch(sendDeps, digestId, subscriberIds);
+      }),
+    { connection: app.queues.connection, prefix: app.queues.prefix, concurrency: env.SEND_CONCURRENCY },
+  );
+}

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function frontera(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/frontera.mjs', ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the operator CLI on bad configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontera-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the file, the key and the reason for a bad feeds.yaml, and exits 2', async () => {
+    copyFileSync('config/topic.yaml', join(dir, 'topic.yaml'));
+    writeFileSync(join(dir, 'feeds.yaml'), 'feeds:\n  - id: ok-feed\n    name: OK\n    url: https://example.org/rss\n    language: fr\n');
+    const r = await frontera(['feeds', 'list'], { CONFIG_DIR: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(join(dir, 'feeds.yaml'));
+    expect(r.stderr).toContain('feeds[0].language');
+  });
+
+  it('names the variable for a bad environment value', async () => {
+    const r = await frontera(['feeds', 'list'], { DIGEST_TZ: 'Mars/Olympus_Mons' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('environment');
+    expect(r.stderr).toContain('DIGEST_TZ');
+    expect(r.stderr).toMatch(/IANA time zone/);
+  });
+
+  it('lists the configured feeds in both languages', async () => {
+    const r = await frontera(['feeds', 'list', '--json'], { CONFIG_DIR: 'config' });
+    expect(r.code).toBe(0);
+    const feeds = JSON.parse(r.stdout) as { language: string }[];
+    expect(new Set(feeds.map((f) => f.language))).toEqual(new Set(['en', 'es']));
+  });
+
+  it('refuses an unknown command with the help text', async () => {
+    const r = await frontera(['colect'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "colect"');
+  });
+});
