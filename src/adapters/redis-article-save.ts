@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Article, type ArticleSource } from '../domain/model.ts';
 import type { SaveArticlesResult } from '../pipeline/ports.ts';
+import { FINGERPRINT, bandsOf, findCandidates, pickCandidate, publishedScore, type Candidate } from './redis-article-bands.ts';
 import { execPipeline, type RedisKeys, type defineScript } from './redis-keys.ts';
 
 /**
@@ -48,15 +49,8 @@ interface Entry {
   bandMember?: string;
   items: { index: number; outcome: Outcome }[];
 }
-interface Candidate { id: string; fp: string; language: string; feedId: string; score: number }
 
-const FINGERPRINT = /^[0-9a-f]{16}$/;
 const guidField = (a: Article) => (a.guid ? `${a.feedId}\n${a.guid}` : undefined);
-export const publishedScore = (a: Article) => {
-  const t = Date.parse(a.publishedAt);
-  return Number.isFinite(t) ? t : Number.isFinite(Date.parse(a.fetchedAt)) ? Date.parse(a.fetchedAt) : 0;
-};
-const bandsOf = (fp: string) => [0, 1, 2, 3].map((b) => fp.slice(b * 4, b * 4 + 4));
 
 /** Saves one chunk; returns the counts of items settled and the items to re-plan after a race. */
 export async function saveArticleChunk(
@@ -80,20 +74,22 @@ export async function saveArticleChunk(
   const loaded = new Map<string, string | null>();
   await loadArticles(redis, k, [...new Set([...ids, ...guidHits.values(), ...aliasHits.values()])], loaded);
 
+  // What this chunk has decided so far, so an item can match one saved earlier in the same chunk.
   const overlay = new Map<string, Entry>();
+  const guidOverlay = new Map<string, string>();
+  const aliasOverlay = new Map<string, string>();
   const exists = (id: string | undefined): id is string =>
     id !== undefined && (overlay.has(id) ? overlay.get(id)!.article !== null : Boolean(loaded.get(id)));
   const resolve = (a: Article): string | undefined => {
     if (exists(a.id)) return a.id;
     const gf = guidField(a);
-    const hits = [gf && guidHits.get(gf), aliasHits.get(a.id)];
-    for (const [, e] of overlay) if ((gf && e.guidFields.has(gf)) || e.aliasFields.has(a.id)) hits.unshift(e.id);
+    const hits = [gf && guidOverlay.get(gf), aliasOverlay.get(a.id), gf && guidHits.get(gf), aliasHits.get(a.id)];
     return hits.find((id): id is string => typeof id === 'string' && exists(id));
   };
 
   // Round trip 3 (+4): near-duplicate candidates for items we do not know at all.
   const unknown = items.filter((a) => resolve(a) === undefined && FINGERPRINT.test(a.fingerprint.toLowerCase()));
-  const stored = await findCandidates(redis, k, unknown, opts);
+  const stored = await findCandidates(redis, k, unknown, opts.nearDuplicateWindowMs);
   const needed = [...new Set([...stored.values()].flat().map((c) => c.id))].filter((id) => !loaded.has(id));
   await loadArticles(redis, k, needed, loaded);
 
@@ -144,8 +140,14 @@ export async function saveArticleChunk(
       }
     }
     if (outcome !== 'unchanged') entry.changed = true;
-    if (gf && guidHits.get(gf) !== entry.id) entry.guidFields.add(gf);
-    if (a.id !== entry.id && aliasHits.get(a.id) !== entry.id) entry.aliasFields.add(a.id);
+    if (gf && guidHits.get(gf) !== entry.id) {
+      entry.guidFields.add(gf);
+      guidOverlay.set(gf, entry.id);
+    }
+    if (a.id !== entry.id && aliasHits.get(a.id) !== entry.id) {
+      entry.aliasFields.add(a.id);
+      aliasOverlay.set(a.id, entry.id);
+    }
     entry.items.push({ index, outcome });
   });
 
@@ -166,15 +168,17 @@ async function writeEntries(
   if (dirty.length === 0) return { counts, retry: [] };
 
   const pipe = redis.pipeline();
-  const pruneBefore = Date.now() - opts.bandRetentionMs;
   for (const e of dirty) {
     const article = e.article!;
     const json = e.changed ? JSON.stringify(article) : e.expected!;
+    const score = publishedScore(article);
+    // Pruned relative to the article, not the wall clock, so a backfill of old items still dedupes.
+    const pruneBefore = score - opts.bandRetentionMs;
     const bandKeys = e.bandMember ? bandsOf(article.fingerprint).map((v, b) => k.articleBand(b, v)) : [];
     script.queue(
       pipe,
       [k.article(e.id), k.articlesByPublished, k.articleGuids, k.articleAliases, ...bandKeys],
-      [e.expected ?? '', json, e.id, publishedScore(article), e.bandMember ?? '', pruneBefore, e.guidFields.size, ...e.guidFields, ...e.aliasFields],
+      [e.expected ?? '', json, e.id, score, e.bandMember ?? '', pruneBefore, e.guidFields.size, ...e.guidFields, ...e.aliasFields],
     );
   }
   const results = await execPipeline(pipe);
@@ -184,55 +188,6 @@ async function writeEntries(
     else for (const it of e.items) retry.push(items[it.index]!);
   });
   return { counts, retry };
-}
-
-async function findCandidates(redis: Redis, k: RedisKeys, unknown: Article[], opts: SaveOptions) {
-  const out = new Map<Article, Candidate[]>();
-  if (unknown.length === 0) return out;
-  const pipe = redis.pipeline();
-  for (const a of unknown) {
-    const score = publishedScore(a);
-    bandsOf(a.fingerprint.toLowerCase()).forEach((v, b) =>
-      pipe.zrangebyscore(k.articleBand(b, v), score - opts.nearDuplicateWindowMs, score + opts.nearDuplicateWindowMs, 'WITHSCORES'),
-    );
-  }
-  const results = await execPipeline(pipe);
-  unknown.forEach((a, i) => {
-    const seen = new Map<string, Candidate>();
-    for (const reply of results.slice(i * 4, i * 4 + 4) as string[][]) {
-      for (let j = 0; j < reply.length; j += 2) {
-        const c = parseMember(reply[j]!, Number(reply[j + 1]));
-        if (c) seen.set(c.id, c);
-      }
-    }
-    out.set(a, [...seen.values()]);
-  });
-  return out;
-}
-
-function pickCandidate(
-  a: Article,
-  fp: string,
-  candidates: Candidate[],
-  exists: (id: string) => boolean,
-  opts: SaveOptions,
-): string | undefined {
-  const score = publishedScore(a);
-  let best: { id: string; d: number; score: number } | undefined;
-  for (const c of candidates) {
-    if (c.feedId === a.feedId || c.language !== a.language) continue;
-    if (Math.abs(c.score - score) > opts.nearDuplicateWindowMs) continue;
-    const d = hammingDistance(fp, c.fp);
-    if (d > opts.maxDistance || !exists(c.id)) continue;
-    if (!best || d < best.d || (d === best.d && c.score < best.score)) best = { id: c.id, d, score: c.score };
-  }
-  return best?.id;
-}
-
-function parseMember(member: string, score: number): Candidate | undefined {
-  const [fp, language, feedId, ...rest] = member.split('|');
-  if (!fp || !language || !feedId || rest.length === 0) return undefined;
-  return { fp, language, feedId, id: rest.join('|'), score };
 }
 
 function addSources(target: Article, sources: ArticleSource[]): boolean {
@@ -263,18 +218,4 @@ function zipMap(keys: string[], values: (string | null)[]): Map<string, string> 
     if (v) m.set(key, v);
   });
   return m;
-}
-
-/**
- * Private copy: src/domain/duplicates.ts (another engineer's) was not there yet when this was
- * written; swap for its hammingDistance once it lands.
- */
-function hammingDistance(a: string, b: string): number {
-  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let n = 0;
-  while (x) {
-    x &= x - 1n;
-    n++;
-  }
-  return n;
 }

@@ -7,7 +7,8 @@ import { chunk, defineScript, execPipeline, type RedisKeys } from './redis-keys.
 
 const DAY = 24 * 60 * 60 * 1000;
 export const DEFAULT_SAVE_OPTIONS: SaveOptions = {
-  nearDuplicateWindowMs: 7 * DAY,
+  // Matches domain/duplicates.ts: wire copies run within days of each other.
+  nearDuplicateWindowMs: 4 * DAY,
   bandRetentionMs: 60 * DAY,
   maxDistance: 3,
 };

@@ -33,7 +33,16 @@ local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return {'not-in-audience'} end
 local rec = cjson.decode(raw)
 if rec.state ~= 'pending' and rec.state ~= 'failed' then return {'already-claimed', rec.state} end
-if redis.call('HGET', KEYS[4], 'status') ~= 'confirmed' then return {'unsubscribed', rec.state} end
+if redis.call('HGET', KEYS[4], 'status') ~= 'confirmed' then
+  -- Unsubscribed, bounced or removed since the audience froze: settle the delivery as skipped so
+  -- the digest can still be marked sent.
+  redis.call('HINCRBY', KEYS[3], rec.state, -1)
+  redis.call('HINCRBY', KEYS[3], 'skipped', 1)
+  rec.state = 'skipped'
+  rec.updatedAt = ARGV[2]
+  redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(rec))
+  return {'unsubscribed', 'skipped'}
+end
 redis.call('HINCRBY', KEYS[3], rec.state, -1)
 redis.call('HINCRBY', KEYS[3], 'sending', 1)
 rec.state = 'sending'

@@ -81,14 +81,14 @@ export async function sendNow(app: App, digestId: string, progress: Progress, wa
   const { audience, batchJobIds } = planned!.value!;
   const results = await waitForJobs<BatchResult>(app.queues.send, batchJobIds, async () => {
     const counts = await app.store.deliveryCounts(digestId);
-    const settled = counts.sent + counts.bounced + counts.uncertain + counts.failed;
+    const settled = counts.sent + counts.bounced + counts.uncertain + counts.failed + counts.skipped;
     progress.update('send', `${bar(settled, audience)} (sent ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed})`);
   });
   const counts = await app.store.deliveryCounts(digestId);
   const failedBatches = results.filter((r) => r.state === 'failed').length;
   progress.done(
     `send: digest ${digestId}: audience ${audience}; accepted by the SMTP server ${counts.sent}, bounced ${counts.bounced}, ` +
-      `failed ${counts.failed}, uncertain ${counts.uncertain}${failedBatches ? `; ${failedBatches} batch jobs gave up` : ''}`,
+      `failed ${counts.failed}, uncertain ${counts.uncertain}, skipped (left the list) ${counts.skipped}${failedBatches ? `; ${failedBatches} batch jobs gave up` : ''}`,
   );
   return { jobId: job.id!, audience, batches: results.flatMap((r) => (r.value ? [r.value] : [])), failedBatches };
 }

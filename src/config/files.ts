@@ -23,8 +23,9 @@ function readYaml(file: string): unknown {
   return doc.toJS();
 }
 
-const FeedsFile = z.object({
-  feeds: z.array(FeedConfig).min(1, 'list at least one feed'),
+// Strict objects: a misspelt key (`langauge:`) is an error, not a silently ignored line.
+const FeedsFile = z.strictObject({
+  feeds: z.array(FeedConfig.strict()).min(1, 'list at least one feed'),
 });
 
 /**
@@ -54,7 +55,7 @@ export function loadFeeds(file: string, resolveUrl?: (url: string) => string): F
 const Weights = z.record(z.string().min(1), z.number().min(0).max(100));
 const TermList = z.union([z.array(z.string().min(1)), Weights]);
 
-const TopicFile = z.object({
+const TopicFile = z.strictObject({
   name: z.string().min(1),
   threshold: z.number().min(0),
   terms: TermList,
@@ -62,14 +63,14 @@ const TopicFile = z.object({
   negative: TermList.default({}),
   themes: z
     .array(
-      z.object({
+      z.strictObject({
         id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
         title: z.string().min(1),
         terms: TermList,
       }),
     )
     .min(1, 'list at least one theme'),
-  other: z.object({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1) }).default({ id: 'other', title: 'Also this week' }),
+  other: z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1) }).default({ id: 'other', title: 'Also this week' }),
 });
 
 /** Folds every term so matching is accent- and case-insensitive; a list means weight 1 each. */

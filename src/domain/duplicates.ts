@@ -6,8 +6,9 @@ import { tokenize } from './terms.ts';
  * a reworded headline. Two signals find them:
  *   - a 64-bit SimHash of title + summary (stored on the article as `fingerprint`): within 3 bits
  *     means the same text;
- *   - Jaccard similarity of the summaries' word 3-gram shingles: ≥ 0.8 means the same body even
- *     when the headline was rewritten enough to move the SimHash.
+ *   - the summaries' word 3-gram shingles: Jaccard ≥ 0.8, or 90 % of the shorter summary found in
+ *     the longer (outlets cut the same text at different lengths, drop the dateline), means the
+ *     same body even when the headline was rewritten enough to move the SimHash.
  * mergeDuplicates never compares all pairs: SimHash is split into 4 bands of 16 bits (3 differing
  * bits leave at least one band equal) and summaries get a 16-value MinHash in 8 bands of 2.
  */
@@ -15,6 +16,8 @@ import { tokenize } from './terms.ts';
 const SHINGLE = 3;
 const MAX_FINGERPRINT_DISTANCE = 3;
 const MIN_JACCARD = 0.8;
+/** Share of the shorter body found in the longer: outlets cut the same text at different lengths. */
+const MIN_CONTAINMENT = 0.9;
 /** Shorter bodies are too generic ("Read more at …") to prove anything by themselves. */
 const MIN_BODY_SHINGLES = 8;
 /** Below this many words a fingerprint collides by chance ("Live updates", "Últimas noticias"). */
@@ -119,12 +122,12 @@ function features(article: Article): Features {
   };
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+function sameBody(a: Set<string>, b: Set<string>): boolean {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
   for (const x of small) if (large.has(x)) shared++;
-  return shared / (a.size + b.size - shared);
+  const jaccard = shared / (a.size + b.size - shared);
+  return jaccard >= MIN_JACCARD || shared / small.size >= MIN_CONTAINMENT;
 }
 
 function sameText(a: Features, b: Features): boolean {
@@ -136,7 +139,7 @@ function sameText(a: Features, b: Features): boolean {
     return true;
   }
   if (a.body.size < MIN_BODY_SHINGLES || b.body.size < MIN_BODY_SHINGLES) return false;
-  return jaccard(a.body, b.body) >= MIN_JACCARD;
+  return sameBody(a.body, b.body);
 }
 
 /** True when two articles carry the same text (wire copies), whatever their URLs and headlines. */

@@ -120,7 +120,8 @@ export const Subscriber = z.object({
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 
-export const DeliveryState = z.enum(['pending', 'sending', 'sent', 'failed', 'bounced', 'uncertain']);
+/** `skipped`: the subscriber left (unsubscribed, bounced, removed) between freeze and claim. */
+export const DeliveryState = z.enum(['pending', 'sending', 'sent', 'failed', 'bounced', 'uncertain', 'skipped']);
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
 export const Delivery = z.object({

@@ -211,11 +211,15 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   for (const a of articles) if (!byId.has(a.id)) byId.set(a.id, a);
   const docs = [...byId.values()].sort(compareArticles);
   if (docs.length === 0) return [];
+  let T=performance.now();
   const corpus = buildCorpus(docs, opts);
+  console.log('corpus',(performance.now()-T).toFixed(0));T=performance.now();
   const gapMs = opts.maxGapHours * 3_600_000;
   // Pairs further apart than two gaps can only meet through articles in between.
   const pairs = linkedPairs(corpus, opts.threshold, 2 * gapMs);
+  console.log('pairs',pairs.length,(performance.now()-T).toFixed(0));T=performance.now();
   const groups = agglomerate(corpus.vectors, corpus.times, pairs, { threshold: opts.threshold, maxGapMs: gapMs });
+  console.log('agg',(performance.now()-T).toFixed(0));
   const clusters = groups.map((members) => {
     const list = members.map((k) => docs[k]!).sort(compareArticles);
     return { id: storyId(list[0]!.id), articles: list };

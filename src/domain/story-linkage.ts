@@ -4,6 +4,12 @@
  * group keeps the sum of its vectors and the exact average linkage costs one sparse dot product,
  * however many of the pairs were never compared directly. The candidate graph only says which
  * groups are worth comparing: a group average ≥ t needs at least one pair ≥ t.
+ *
+ * The heap is lazy. Average linkage is reducible: sim(C, A∪B) ≤ max(sim(C, A), sim(C, B)), so
+ * after a merge every older heap value is still an upper bound for the groups its ends now belong
+ * to. A popped entry is merged only if it was computed for the groups as they are now; otherwise
+ * its exact value is computed and pushed back. A merge touches nothing but the two groups, so a
+ * big story growing one article at a time does not rescore all of its neighbours each time.
  */
 
 export interface SparseVector {
@@ -24,20 +30,19 @@ interface Group {
   sum: Map<number, number>;
   start: number;
   end: number;
-  alive: boolean;
-  neighbours: Set<number>;
-  /** Cached most similar mergeable neighbour (-1: none at or above the threshold). */
-  best: number;
-  bestSim: number;
-  /** Bumped whenever `best` changes, so older heap entries for this group are ignored. */
-  stamp: number;
+  version: number;
+  /** Pairs held back because the groups were too far apart in time; retried when this group grows. */
+  waiting: Candidate[];
 }
 
 interface Candidate {
+  /** Exact when `exact` is set and both groups still have versions va and vb; else an upper bound. */
   sim: number;
   a: number;
   b: number;
-  stamp: number;
+  va: number;
+  vb: number;
+  exact: boolean;
 }
 
 /** Highest similarity first; ties by group index, so the merge order never depends on input order. */
@@ -100,19 +105,9 @@ function timeGap(a: Group, b: Group): number {
   return Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end));
 }
 
-/** Better neighbour: more similar, then lower index (so ties never depend on iteration order). */
-function beats(sim: number, index: number, bestSim: number, best: number): boolean {
-  return sim > bestSim || (sim === bestSim && best >= 0 && index < best);
-}
-
 /**
  * Merges items linked by `pairs` ([cosine, i, j]) while the best group-average linkage stays at or
  * above the threshold. Returns groups of item indices; items never linked come back alone.
- *
- * Each group caches its nearest neighbour and the heap holds one entry per group. Average linkage
- * is reducible: sim(C, A∪B) lies between sim(C, A) and sim(C, B), so after A and B merge only the
- * groups whose nearest was A or B need a full rescan; every other neighbour just compares its
- * cached best with A∪B. That keeps the heap at O(groups) instead of O(edges) after each merge.
  */
 export function agglomerate(
   vectors: SparseVector[],
@@ -125,66 +120,61 @@ export function agglomerate(
     sum: new Map(Array.from(v.ids, (id, n) => [id, v.weights[n]!] as [number, number])),
     start: times[k]!,
     end: times[k]!,
-    alive: true,
-    neighbours: new Set<number>(),
-    best: -1,
-    bestSim: -Infinity,
-    stamp: 0,
+    version: 0,
+    waiting: [],
   }));
+  // Union-find parents: an entry naming a merged-away group applies to the group it joined.
+  const parent = Int32Array.from(groups, (_, k) => k);
+  const root = (k: number): number => {
+    while (parent[k] !== k) {
+      parent[k] = parent[parent[k]!]!;
+      k = parent[k]!;
+    }
+    return k;
+  };
   const heap = new CandidateHeap();
-  const similarity = (a: Group, b: Group): number =>
-    timeGap(a, b) > opts.maxGapMs ? -Infinity : dot(a.sum, b.sum) / (a.members.length * b.members.length);
-  const offer = (index: number, other: number, sim: number): void => {
-    const g = groups[index]!;
-    if (sim < opts.threshold || !beats(sim, other, g.bestSim, g.best)) return;
-    g.best = other;
-    g.bestSim = sim;
-    heap.push({ sim, a: index, b: other, stamp: ++g.stamp });
-  };
-  const rescan = (index: number): void => {
-    const g = groups[index]!;
-    g.best = -1;
-    g.bestSim = -Infinity;
-    g.stamp++;
-    for (const n of g.neighbours) offer(index, n, similarity(g, groups[n]!));
-  };
   for (const [sim, i, j] of pairs) {
-    groups[i]!.neighbours.add(j);
-    groups[j]!.neighbours.add(i);
-    if (timeGap(groups[i]!, groups[j]!) > opts.maxGapMs) continue;
-    offer(i, j, sim);
-    offer(j, i, sim);
+    heap.push({ sim, a: Math.min(i, j), b: Math.max(i, j), va: 0, vb: 0, exact: true });
   }
+  let pops=0,stale=0,merges=0,wait=0,dotw=0;
   while (heap.size > 0) {
-    const top = heap.pop()!;
-    const ga = groups[top.a]!;
-    if (!ga.alive || ga.stamp !== top.stamp || !groups[top.b]!.alive) continue;
-    const keepA = ga.members.length >= groups[top.b]!.members.length;
-    const [keepIndex, gone] = keepA ? [top.a, top.b] : [top.b, top.a];
+    const top = heap.pop()!;pops++;
+    const a = root(top.a);
+    const b = root(top.b);
+    if (a === b) continue;
+    const ga = groups[a]!;
+    const gb = groups[b]!;
+    if (timeGap(ga, gb) > opts.maxGapMs) {
+      wait++;ga.waiting.push(top);
+      gb.waiting.push(top);
+      continue;
+    }
+    const current = top.exact && a === top.a && b === top.b && ga.version === top.va && gb.version === top.vb;
+    if (!current) {stale++;dotw+=Math.min(ga.sum.size,gb.sum.size);
+      const sim = dot(ga.sum, gb.sum) / (ga.members.length * gb.members.length);
+      const [x, y] = a < b ? [a, b] : [b, a];
+      if (sim >= opts.threshold) {
+        heap.push({ sim, a: x, b: y, va: groups[x]!.version, vb: groups[y]!.version, exact: true });
+      }
+      continue;
+    }
+    const [keepIndex, gone] = ga.members.length >= gb.members.length ? [a, b] : [b, a];
     const keep = groups[keepIndex]!;
     const lost = groups[gone]!;
+    if (lost.sum.size > keep.sum.size) [keep.sum, lost.sum] = [lost.sum, keep.sum];
     for (const [id, w] of lost.sum) keep.sum.set(id, (keep.sum.get(id) ?? 0) + w);
-    keep.members.push(...lost.members);
+    for (const m of lost.members) keep.members.push(m);
     keep.start = Math.min(keep.start, lost.start);
     keep.end = Math.max(keep.end, lost.end);
-    lost.alive = false;
+    keep.version++;merges++;
+    parent[gone] = keepIndex;
     lost.sum = new Map();
-    for (const n of lost.neighbours) {
-      const neighbour = groups[n]!;
-      neighbour.neighbours.delete(gone);
-      if (n !== keepIndex) {
-        neighbour.neighbours.add(keepIndex);
-        keep.neighbours.add(n);
-      }
-    }
-    keep.neighbours.delete(gone);
-    rescan(keepIndex);
-    for (const n of keep.neighbours) {
-      const neighbour = groups[n]!;
-      if (neighbour.best === keepIndex || neighbour.best === gone) rescan(n);
-      // The merged group's span is wider, so a neighbour once too far in time may now qualify.
-      else offer(n, keepIndex, similarity(neighbour, keep));
-    }
+    // A wider time span may bring pairs that were too far apart back within the gap.
+    const retry = [...keep.waiting, ...lost.waiting];
+    keep.waiting = [];
+    lost.waiting = [];
+    for (const entry of retry) heap.push({ ...entry, exact: false });
   }
-  return groups.filter((g) => g.alive).map((g) => g.members);
+  console.log({pops,stale,merges,wait,dotw});
+  return groups.filter((_, k) => root(k) === k).map((g) => g.members);
 }

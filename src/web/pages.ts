@@ -125,7 +125,7 @@ export function invalidLinkPage(ctx: PageContext, kind: 'confirmation' | 'unsubs
     'Invalid link',
     `<h1>This ${kind} link is not valid</h1>
 <p>It may have been cut off by your email program. Copy the whole link from the email into your
-browser's address bar, or ${kind === 'unsubscribe' ? 'reply to any digest and we will remove you by hand' : homeLink(ctx, 'subscribe again')}.</p>`,
+browser's address bar, or ${kind === 'unsubscribe' ? 'reply to any digest to ask us to remove you' : homeLink(ctx, 'subscribe again')}.</p>`,
   );
 }
 

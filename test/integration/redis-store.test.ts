@@ -188,7 +188,7 @@ describe('delivery ledger', () => {
     const id = await confirmed('leaving@example.org');
     await store.freezeAudience('d-unsub', [id]);
     await store.setSubscriberStatus(id, 'unsubscribed');
-    expect(await store.claimDelivery('d-unsub', id)).toEqual({ claimed: false, reason: 'unsubscribed', state: 'pending' });
+    expect(await store.claimDelivery('d-unsub', id)).toEqual({ claimed: false, reason: 'unsubscribed', state: 'skipped' });
   });
 
   it('records outcomes, retries failures, suppresses bounces and counts', async () => {

@@ -39,6 +39,9 @@ describe.skipIf(!hasChromium)('web pages in Chromium', () => {
       sent.push(message);
       return { messageId: `<${sent.length}@test>`, accepted: true };
     },
+    async sendRaw(_envelope, _raw, messageId) {
+      throw new Error(`unexpected sendRaw of ${messageId}: the web only sends confirmation mail`);
+    },
     async close() {},
   };
 

@@ -212,6 +212,7 @@ describe('archive, health and headers', () => {
     themes: [],
   });
   const rendered = {
+    subject: 'Frontera weekly: test',
     html: `<html><body><p>Sent to ${PLACEHOLDERS.email}</p><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a></body></html>`,
     text: `Unsubscribe: ${PLACEHOLDERS.unsubscribeUrl}`,
   };

@@ -93,6 +93,12 @@ describe('createHttpFetcher', () => {
     expect(result.status === 'ok' && result.body).toBe(RSS);
   });
 
+  it('maps a corrupt gzip body to a transient error', async () => {
+    const base = await serve((_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'));
+    const err = await failure(fetcher().fetchFeed(base, {}));
+    expect(err).toMatchObject({ code: 'FEED_NETWORK_ERROR', permanent: false });
+  });
+
   it('caps a gzip bomb at maxBytes of decompressed output', async () => {
     const bomb = zlib.gzipSync(Buffer.alloc(50_000_000));
     const base = await serve((_req, res) => {
