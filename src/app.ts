@@ -47,7 +47,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger; back
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
   const mailer = env.SMTP_URL
     ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO })
-    : createOutboxMailer(outboxDir!);
+    : createOutboxMailer(outboxDir!, { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO });
   return {
     config,
     redisUrl,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mailer, OutgoingMessage } from '../pipeline/ports.ts';
-import { buildRaw, prepareMime } from './mime.ts';
+import { buildRaw, prepareMime } from '../templates/mime.ts';
 
 /**
  * A Mailer for when SMTP_URL is unset: each message becomes an .eml file (the exact RFC 5322

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { hammingDistance } from '../domain/duplicates.ts';
+import { hammingDistance, hasStrongFingerprint } from '../domain/duplicates.ts';
 import type { Article } from '../domain/model.ts';
 import { execPipeline, type RedisKeys } from './redis-keys.ts';
 
@@ -54,6 +54,8 @@ export function pickCandidate(
   exists: (id: string) => boolean,
   opts: { nearDuplicateWindowMs: number; maxDistance: number },
 ): string | undefined {
+  // Short items ("Live updates") have fingerprints too weak to prove a copy; never merge on them.
+  if (!hasStrongFingerprint(a)) return undefined;
   const score = publishedScore(a);
   let best: { id: string; d: number; score: number } | undefined;
   for (const c of candidates) {

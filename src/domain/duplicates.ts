@@ -110,6 +110,11 @@ interface Features {
   publishedMs: number;
 }
 
+/** Whether an article has enough text for fingerprint distance alone to identify a copy. */
+export function hasStrongFingerprint(article: Pick<Article, 'title' | 'summary'>): boolean {
+  return tokenize(article.title + ' ' + article.summary).length >= MIN_FINGERPRINT_TOKENS;
+}
+
 function features(article: Article): Features {
   const textTokens = tokenize(article.title + ' ' + article.summary);
   const fingerprint = HEX16.test(article.fingerprint) ? article.fingerprint.toLowerCase() : simhash(article.title + ' ' + article.summary);

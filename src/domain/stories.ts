@@ -38,6 +38,13 @@ export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
 
 // Small collections still need a usable index: a term in 20 of 50 articles is not "common".
 const MIN_DF_CAP = 20;
+// Each article is indexed and probed by its heaviest rare terms only, so every posting list
+// holds at most n·K entries in total and candidate generation stays near-linear.
+const SIGNATURE_TERMS = 10;
+// …and meets, per term, only the next few articles that share it. A story of 500 articles then
+// yields a connected web of links instead of all 125,000 pairs; the group averages stay exact
+// because they come from vector sums, not from the links.
+const NEIGHBOURS_PER_TERM = 24;
 
 interface ScannedText {
   tokens: string[];
@@ -103,6 +110,8 @@ export function scanText(text: string, out: ScannedText = { tokens: [], named: n
 
 interface Corpus {
   vectors: SparseVector[];
+  /** Per article, the term ids it is indexed and probed by. */
+  signatures: Int32Array[];
   postings: Int32Array[];
   times: Float64Array;
 }
@@ -156,11 +165,20 @@ function buildCorpus(docs: Article[], opts: Required<ClusterOptions>): Corpus {
     return { ids: Int32Array.from(ids), weights };
   });
   const cap = Math.max(MIN_DF_CAP, Math.ceil(opts.maxDocFraction * n));
-  const lists: number[][] = df.map(() => []);
-  vectors.forEach((v, doc) => {
-    for (const id of v.ids) if (df[id]! > 1 && df[id]! <= cap) lists[id]!.push(doc);
+  const signatures = vectors.map((v) => {
+    const rare: number[] = [];
+    v.ids.forEach((id, k) => df[id]! > 1 && df[id]! <= cap && rare.push(k));
+    rare.sort((x, y) => v.weights[y]! - v.weights[x]! || x - y);
+    return Int32Array.from(rare.slice(0, SIGNATURE_TERMS), (k) => v.ids[k]!);
   });
-  return { vectors, postings: lists.map((l) => Int32Array.from(l)), times: Float64Array.from(docs, articleTime) };
+  const lists: number[][] = df.map(() => []);
+  signatures.forEach((terms, doc) => terms.forEach((id) => lists[id]!.push(doc)));
+  return {
+    vectors,
+    signatures,
+    postings: lists.map((l) => Int32Array.from(l)),
+    times: Float64Array.from(docs, articleTime),
+  };
 }
 
 export function cosine(a: SparseVector, b: SparseVector): number {
@@ -182,17 +200,18 @@ export function cosine(a: SparseVector, b: SparseVector): number {
  * cosine ≥ threshold. Only those can start a merge: a group average ≥ t needs some pair ≥ t.
  */
 function linkedPairs(corpus: Corpus, threshold: number, windowMs: number): Array<[number, number, number]> {
-  const { vectors, postings, times } = corpus;
+  const { vectors, signatures, postings, times } = corpus;
   const seen = new Int32Array(vectors.length).fill(-1);
   const pairs: Array<[number, number, number]> = [];
   const cursor = postings.map(() => 0);
   for (let i = 0; i < vectors.length; i++) {
     const v = vectors[i]!;
-    for (const term of v.ids) {
+    for (const term of signatures[i]!) {
       const list = postings[term]!;
       // Documents arrive in time order, so each posting list is walked forward once overall.
       while (cursor[term]! < list.length && list[cursor[term]!]! <= i) cursor[term]!++;
-      for (let k = cursor[term]!; k < list.length; k++) {
+      const stop = Math.min(list.length, cursor[term]! + NEIGHBOURS_PER_TERM);
+      for (let k = cursor[term]!; k < stop; k++) {
         const j = list[k]!;
         if (times[j]! - times[i]! > windowMs) break;
         if (seen[j] === i) continue;

@@ -155,7 +155,7 @@ export interface Mailer {
   sendMail(message: OutgoingMessage): Promise<{ messageId: string; accepted: boolean }>;
   /**
    * Sends a message that is already encoded (RFC 5322). The digest's body is encoded once and
-   * spliced per recipient (adapters/mime.ts), which saves nodemailer's per-message build cost.
+   * spliced per recipient (templates/mime.ts), which saves nodemailer's per-message build cost.
    */
   sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string): Promise<{ messageId: string }>;
   close(): Promise<void>;

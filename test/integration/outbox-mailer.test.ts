@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildRaw, prepareMime } from '../../src/adapters/mime.ts';
+import { buildRaw, prepareMime } from '../../src/templates/mime.ts';
 import { createOutboxMailer } from '../../src/adapters/outbox-mailer.ts';
 
 let root: string | undefined;

@@ -27,8 +27,9 @@ function article(over: Partial<Article> & { feedId: string }): Article {
     id,
     outlet: over.feedId.toUpperCase(),
     url,
-    title: `Title ${id}`,
-    summary: `Summary ${id}`,
+    // Long enough that a fingerprint counts as evidence (see hasStrongFingerprint).
+    title: `Navy seizes fentanyl precursors at the port of Manzanillo ${id}`,
+    summary: `Mexican marines found tonnes of chemicals bound for Sinaloa labs ${id}`,
     language: 'es',
     publishedAt: '2025-03-10T12:00:00.000Z',
     fetchedAt: '2025-03-10T13:00:00.000Z',
@@ -67,6 +68,13 @@ describe('articles', () => {
     const merged = await store.getArticle(original.id);
     expect(merged?.sources.map((s) => s.feedId)).toEqual(['efe', 'milenio']);
     expect(await store.getArticle(copy.id)).toBeUndefined();
+  });
+
+  it('never merges short items on a fingerprint alone', async () => {
+    const a = article({ feedId: 'efe', fingerprint: 'abababababababab', title: 'Live updates', summary: '' });
+    const b = article({ feedId: 'milenio', fingerprint: 'abababababababab', title: 'Live updates', summary: '' });
+    expect(await store.saveArticles([a])).toMatchObject({ added: 1 });
+    expect(await store.saveArticles([b])).toMatchObject({ added: 1, merged: 0 });
   });
 
   it('merges wire copies within one batch, and not from the same feed', async () => {
@@ -199,7 +207,7 @@ describe('delivery ledger', () => {
     await store.recordOutcome('d-out', s1, { state: 'sent', messageId: '<m1@x>' });
     await store.recordOutcome('d-out', s2, { state: 'bounced', error: '550 no such user' });
     await store.recordOutcome('d-out', s3, { state: 'failed', error: '421 try later' });
-    expect(await store.deliveryCounts('d-out')).toEqual({ pending: 1, sending: 1, sent: 1, failed: 1, bounced: 1, uncertain: 0 });
+    expect(await store.deliveryCounts('d-out')).toEqual({ pending: 1, sending: 1, sent: 1, failed: 1, bounced: 1, uncertain: 0, skipped: 0 });
 
     expect((await store.getSubscriber(s2))?.status).toBe('bounced');
     expect((await store.listSubscribers('confirmed')).map((s) => s.id)).not.toContain(s2);
@@ -213,6 +221,6 @@ describe('delivery ledger', () => {
     await store.recordOutcome('d-out', s4, { state: 'uncertain', error: 'connection lost after DATA' });
     expect(await store.claimDelivery('d-out', s4)).toMatchObject({ claimed: false, reason: 'already-claimed', state: 'uncertain' });
     await expect(store.recordOutcome('d-out', s1, { state: 'failed' })).rejects.toMatchObject({ code: 'DIGEST_NOT_SENDABLE' });
-    expect(await store.deliveryCounts('d-out')).toEqual({ pending: 1, sending: 0, sent: 2, failed: 0, bounced: 1, uncertain: 1 });
+    expect(await store.deliveryCounts('d-out')).toEqual({ pending: 1, sending: 0, sent: 2, failed: 0, bounced: 1, uncertain: 1, skipped: 0 });
   });
 });

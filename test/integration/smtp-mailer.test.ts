@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrontError } from '../../src/domain/errors.ts';
-import { buildRaw, escapeHtml, prepareMime } from '../../src/adapters/mime.ts';
+import { buildRaw, escapeHtml, prepareMime } from '../../src/templates/mime.ts';
 import { classifySmtpError, createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
 import type { Mailer } from '../../src/pipeline/ports.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
@@ -73,13 +73,16 @@ describe('createSmtpMailer against smtp-server', () => {
   it('sends a spliced raw message byte for byte, many at once over the pool', async () => {
     const before = sink.messages.length;
     const ids = Array.from({ length: 20 }, (_, i) => `<d1.s${i}@frontera.example>`);
+    const raws = ids.map((id, i) => rawFor(`s${i}@ejemplo.mx`, id));
     const results = await Promise.all(
-      ids.map((id, i) => mailer.sendRaw({ from: 'digest@frontera.example', to: `s${i}@ejemplo.mx` }, rawFor(`s${i}@ejemplo.mx`, id), id)),
+      ids.map((id, i) => mailer.sendRaw({ from: 'digest@frontera.example', to: `s${i}@ejemplo.mx` }, raws[i]!, id)),
     );
     expect(results.map((r) => r.messageId)).toEqual(ids);
     const received = sink.messages.slice(before);
     expect(received).toHaveLength(20);
     const first = received.find((m) => m.envelope.to[0] === 's0@ejemplo.mx');
+    // nodemailer must pass the raw bytes through untouched (dot-stuffing is undone by the server).
+    expect(first!.raw.equals(raws[0]!)).toBe(true);
     const parsed = await simpleParser(first!.raw);
     expect(parsed.messageId).toBe('<d1.s0@frontera.example>');
     expect(parsed.text).toBe('Baja: https://frontera.example/u?t=1&s=2');

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildRaw, encodeQpPiece, escapeHtml, formatAddress, prepareMime } from '../../src/adapters/mime.ts';
+import { buildRaw, encodeQpPiece, escapeHtml, formatAddress, prepareMime } from '../../src/templates/mime.ts';
 
 const UNSUB = '%%FRONTERA_UNSUBSCRIBE_URL%%';
 const EMAIL = '%%FRONTERA_EMAIL%%';

@@ -1,3 +1,4 @@
+import { escapeHtml } from './escape.ts';
 import { randomBytes } from 'node:crypto';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 
@@ -145,11 +146,7 @@ export function prepareMime(input: {
   };
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+export { escapeHtml };
 
 function spliceBody(body: PreparedBody, values: Record<string, string>, escape: (v: string) => string): Buffer[] {
   const out: Buffer[] = [];
