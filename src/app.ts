@@ -34,9 +34,12 @@ export interface App {
 
 export const USER_AGENT = 'FronteraDigest/0.1 (+https://github.com/frontera-digest; weekly news digest; contact via PUBLIC_URL)';
 
-export async function createApp(config: AppConfig, opts: { logger?: Logger; backoffMs?: number } = {}): Promise<App> {
+export async function createApp(
+  config: AppConfig,
+  opts: { logger?: Logger; backoffMs?: number; defaultLogLevel?: string } = {},
+): Promise<App> {
   const { env } = config;
-  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL ?? opts.defaultLogLevel ?? 'info');
   mkdirSync(config.dataDir, { recursive: true });
   const redisUrl = env.REDIS_URL ?? (await ensurePrivateRedis(config.dataDir)).url;
   const redis = createRedis(redisUrl);

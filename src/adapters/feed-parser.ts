@@ -17,8 +17,9 @@ const ROOT_KINDS: Record<string, FeedKind> = { rss: 'rss', feed: 'atom', 'rdf:RD
  * up front so no later parser swap can turn them into XXE or billion-laughs.
  *
  * Error policy: malformed XML and non-feeds (an HTML error page, a bot challenge, an empty body) are
- * FEED_PARSE_ERROR with permanent:false, because those are usually the site's passing state and the
- * next scheduled fetch may succeed. Entity declarations are permanent: retrying cannot change them.
+ * FEED_PARSE_ERROR with permanent:true. They are usually the site's passing state, but re-parsing
+ * within minutes rarely helps and keeps an operator's `collect` waiting on backoff; the next
+ * scheduled collect is the retry. The error stays on the feed's state for `status` to show.
  */
 export function createFeedParser(): FeedParser {
   const parser = new Parser<Node, Node>({
@@ -46,7 +47,7 @@ export function createFeedParser(): FeedParser {
       const kind = root ? ROOT_KINDS[root.name] : undefined;
       if (!root || !kind) {
         const what = root ? `<${root.name}>` : 'no XML root element';
-        throw new FrontError('FEED_PARSE_ERROR', `not a feed: ${what}`, { permanent: false });
+        throw new FrontError('FEED_PARSE_ERROR', `not a feed: ${what}`, { permanent: true });
       }
       let output: Node & { items: Node[] };
       try {
@@ -54,7 +55,7 @@ export function createFeedParser(): FeedParser {
         output = await parser.parseString(xml.slice(root.offset));
       } catch (err) {
         const reason = err instanceof Error ? err.message.replace(/\s+/g, ' ') : String(err);
-        throw new FrontError('FEED_PARSE_ERROR', `malformed ${kind} feed: ${reason}`, { permanent: false, cause: err });
+        throw new FrontError('FEED_PARSE_ERROR', `malformed ${kind} feed: ${reason}`, { permanent: true, cause: err });
       }
       return {
         title: text(output.title),

@@ -17,7 +17,8 @@ export async function withApp<T>(
   fn: (ctx: CliContext) => Promise<T>,
 ): Promise<T> {
   const config = opts.config ?? loadConfig();
-  const app = await createApp(config);
+  // One-shot commands print their own progress; JSON logs below `error` would only interleave.
+  const app = await createApp(config, { defaultLogLevel: 'error' });
   const workers = opts.workers && opts.workers.length > 0 ? startWorkers(app, opts.workers) : undefined;
   try {
     return await fn({ app, workers });

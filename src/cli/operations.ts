@@ -19,7 +19,7 @@ export interface CollectSummary {
 }
 
 export async function collectNow(app: App, feedIds: string[], progress: Progress, wait = true): Promise<CollectSummary> {
-  const jobs = await enqueueCollect(app.queues, feedIds, app.clock.now());
+  const jobs = await enqueueCollect(app.queues, feedIds);
   const jobIds = jobs.map((j) => j.id!);
   if (!wait) return { jobIds, collected: [], failed: [] };
   const byJob = new Map(jobs.map((j) => [j.id!, j.data.feedId]));
@@ -46,7 +46,7 @@ export async function buildNow(
   // Pin the end of the window now, so what is built is what the operator asked for even when the
   // worker picks the job up later.
   const to = window.to ?? now;
-  const job = await enqueueBuild(app.queues, { from: window.from?.toISOString(), to: to.toISOString() }, now);
+  const job = await enqueueBuild(app.queues, { from: window.from?.toISOString(), to: to.toISOString() });
   if (!wait) return { jobId: job.id! };
   progress.update('build', 'building digest…');
   const [finished] = await waitForJobs<BuildResult>(app.queues.build, [job.id!]);
@@ -70,7 +70,7 @@ export interface SendSummary {
 }
 
 export async function sendNow(app: App, digestId: string, progress: Progress, wait = true): Promise<SendSummary> {
-  const job = await enqueueSend(app.queues, digestId, app.clock.now());
+  const job = await enqueueSend(app.queues, digestId);
   if (!wait) return { jobId: job.id! };
   progress.update('send', 'freezing audience…');
   const [planned] = await waitForJobs<SendDigestResult>(app.queues.send, [job.id!]);

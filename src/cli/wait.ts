@@ -22,14 +22,16 @@ export async function waitForJobs<T>(
   while (finished.size < ids.length) {
     for (const id of ids) {
       if (finished.has(id)) continue;
-      const job: Job | undefined = await queue.getJob(id);
-      if (!job) {
+      const state = await queue.getJobState(id);
+      if (state === 'unknown') {
         finished.set(id, { id, state: 'failed', error: 'job disappeared from the queue' });
         continue;
       }
-      const state = await job.getState();
-      if (state === 'completed') finished.set(id, { id, state, value: job.returnvalue as T });
-      else if (state === 'failed') finished.set(id, { id, state, error: job.failedReason });
+      if (state !== 'completed' && state !== 'failed') continue;
+      // Read the job only once it has finished: a snapshot taken earlier has no return value yet.
+      const job: Job | undefined = await queue.getJob(id);
+      if (state === 'completed') finished.set(id, { id, state, value: job?.returnvalue as T });
+      else finished.set(id, { id, state, error: job?.failedReason });
     }
     await onTick?.([...finished.values()], ids.length - finished.size);
     if (finished.size < ids.length) await new Promise((r) => setTimeout(r, pollMs));

@@ -58,7 +58,8 @@ export const EnvSchema = z.object({
   SEND_CONCURRENCY: int(1, 32).default(2),
   CONFIG_DIR: z.string().default('config'),
   DATA_DIR: z.string().default('.data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: `info` for the long-running worker and web, `error` for one-shot CLI commands. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -37,16 +37,15 @@ export const JOB_NAMES = {
 } as const;
 
 /**
- * Deterministic job ids make enqueueing idempotent: BullMQ ignores an add whose id already
- * exists, so two operators (or a retried scheduler) asking for the same batch create one job.
- * Collect ids include a time bucket so a feed can be collected again later; batch ids include the
- * send run, so a later re-send (after failures) gets fresh jobs while the ledger still stops
- * duplicates. BullMQ rejects custom ids containing ':' (its key separator), hence '.' here.
+ * Manual and scheduled adds are deduplicated while a job for the same thing is still waiting or
+ * running (BullMQ's simple-mode deduplication), so two operators pressing `collect` at once make
+ * one fetch, yet a later collect runs again. Batch ids are deterministic within one send run, so
+ * a re-run of the fan-out does not enqueue its batches twice. BullMQ rejects ids containing ':'.
  */
 const safe = (part: string) => part.replace(/[^A-Za-z0-9_-]/g, '_');
-export const jobIds = {
-  collect: (feedId: string, bucket: string) => `collect.${safe(feedId)}.${safe(bucket)}`,
-  build: (bucket: string) => `build.${safe(bucket)}`,
-  sendDigest: (digestId: string, run: string) => `send.${safe(digestId)}.${safe(run)}`,
-  sendBatch: (sendJobId: string, batch: number) => `${sendJobId}.b${batch}`,
+export const dedupIds = {
+  collect: (feedId: string) => `collect-${safe(feedId)}`,
+  build: (from: string, to: string) => `build-${safe(from)}-${safe(to)}`,
+  sendDigest: (digestId: string) => `send-${safe(digestId)}`,
 };
+export const batchJobId = (sendJobId: string, batch: number) => `send${safe(sendJobId)}-b${batch}`;

@@ -1,24 +1,19 @@
 import type { Job } from 'bullmq';
-import { JOB_NAMES, jobIds, type BuildPayload, type CollectPayload, type SendBatchPayload, type SendDigestPayload } from './contracts.ts';
+import { batchJobId, dedupIds, JOB_NAMES, type BuildPayload, type CollectPayload, type SendBatchPayload, type SendDigestPayload } from './contracts.ts';
 import type { Queues } from './queues.ts';
 
-/** Minute resolution: pressing `collect` twice within a minute enqueues each feed once. */
-const minuteBucket = (now: Date) => now.toISOString().slice(0, 16);
-
-export async function enqueueCollect(queues: Queues, feedIds: string[], now: Date): Promise<Job<CollectPayload>[]> {
-  const bucket = minuteBucket(now);
+export async function enqueueCollect(queues: Queues, feedIds: string[]): Promise<Job<CollectPayload>[]> {
   return queues.collect.addBulk(
-    feedIds.map((feedId) => ({ name: JOB_NAMES.collectFeed, data: { feedId }, opts: { jobId: jobIds.collect(feedId, bucket) } })),
+    feedIds.map((feedId) => ({ name: JOB_NAMES.collectFeed, data: { feedId }, opts: { deduplication: { id: dedupIds.collect(feedId) } } })),
   );
 }
 
-export async function enqueueBuild(queues: Queues, payload: BuildPayload, now: Date): Promise<Job<BuildPayload>> {
-  const bucket = `${minuteBucket(now)}_${payload.from ?? ''}_${payload.to ?? ''}`;
-  return queues.build.add(JOB_NAMES.buildDigest, payload, { jobId: jobIds.build(bucket) });
+export async function enqueueBuild(queues: Queues, payload: BuildPayload): Promise<Job<BuildPayload>> {
+  return queues.build.add(JOB_NAMES.buildDigest, payload, { deduplication: { id: dedupIds.build(payload.from ?? 'last', payload.to ?? 'now') } });
 }
 
-export async function enqueueSend(queues: Queues, digestId: string, now: Date): Promise<Job<SendDigestPayload>> {
-  return queues.send.add(JOB_NAMES.sendDigest, { digestId }, { jobId: jobIds.sendDigest(digestId, minuteBucket(now)) });
+export async function enqueueSend(queues: Queues, digestId: string): Promise<Job<SendDigestPayload>> {
+  return queues.send.add(JOB_NAMES.sendDigest, { digestId }, { deduplication: { id: dedupIds.sendDigest(digestId) } });
 }
 
 export async function enqueueSendBatches(
@@ -32,7 +27,7 @@ export async function enqueueSendBatches(
     batches.map((subscriberIds, batch) => ({
       name: JOB_NAMES.sendBatch,
       data: { digestId, batch, subscriberIds },
-      opts: { jobId: jobIds.sendBatch(sendJobId, batch) },
+      opts: { jobId: batchJobId(sendJobId, batch) },
     })),
   );
 }

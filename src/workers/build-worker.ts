@@ -32,7 +32,7 @@ export function startBuildWorker(app: App): Worker {
         const to = payload.to ? new Date(payload.to) : new Date(job.timestamp);
         const result = await buildDigest(deps, { from: payload.from ? new Date(payload.from) : undefined, to });
         if (payload.autoSend && result.status === 'built') {
-          const send = await enqueueSend(app.queues, result.digestId, app.clock.now());
+          const send = await enqueueSend(app.queues, result.digestId);
           app.logger.info({ digestId: result.digestId, jobId: send.id }, 'digest.auto_send');
         }
         return result;

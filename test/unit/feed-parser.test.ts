@@ -174,7 +174,7 @@ describe('createFeedParser', () => {
     const html = '<!DOCTYPE html>\n<html lang="es"><head><title>Just a moment...</title></head><body><p>Checking your browser</p></body></html>';
     const err = await parseError(html);
     expect(err.message).toContain('<html>');
-    expect(err.permanent).toBe(false);
+    expect(err.permanent).toBe(true);
   });
 
   it.each([
@@ -188,7 +188,7 @@ describe('createFeedParser', () => {
 
   it('rejects truncated XML', async () => {
     const err = await parseError(RSS2.slice(0, RSS2.indexOf('<content:encoded>') + 40));
-    expect(err.permanent).toBe(false);
+    expect(err.permanent).toBe(true);
   });
 
   it('rejects an entity-expansion bomb before parsing', async () => {

@@ -1,0 +1,131 @@
+import { Digest, type Article, type Country, type FeedConfig, type Story, type TopicConfig } from './model.ts';
+import { rankStories, storyOutlets } from './ranking.ts';
+import { clusterStories, matchPreviousStories, type ClusterOptions, type PreviousStory } from './stories.ts';
+import { summarizeStory } from './summaries.ts';
+import { assignTheme } from './themes.ts';
+
+/**
+ * Builds one digest issue from the period's articles: relevant articles → stories → themes →
+ * ranking → caps → summaries. Summaries are computed only for the stories that make the cut,
+ * since they cost the most. The caller chooses the articles of the period; this adds no clock.
+ */
+
+export interface ComposeInput {
+  id: string;
+  articles: Article[];
+  topic: TopicConfig;
+  feeds: FeedConfig[];
+  period: { start: Date; end: Date };
+  now: Date;
+  /** Story id → id of the digest it last ran in. */
+  history: Map<string, string>;
+  previousStories?: PreviousStory[];
+  limits: { maxStories: number; maxPerTheme: number };
+  /** Overrides topic.threshold for which articles count. */
+  minRelevance?: number;
+  /** Base URL of the public archive, for links to the issue a story continues from. */
+  publicUrl?: string;
+  clustering?: ClusterOptions;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "20–27 Nov 2026", "28 Nov – 5 Dec 2026", "29 Dec 2026 – 4 Jan 2027" (UTC dates). */
+export function formatPeriod(start: Date, end: Date): string {
+  const [d1, m1, y1] = [start.getUTCDate(), MONTHS[start.getUTCMonth()]!, start.getUTCFullYear()];
+  const [d2, m2, y2] = [end.getUTCDate(), MONTHS[end.getUTCMonth()]!, end.getUTCFullYear()];
+  if (y1 !== y2) return `${d1} ${m1} ${y1} – ${d2} ${m2} ${y2}`;
+  if (m1 !== m2) return `${d1} ${m1} – ${d2} ${m2} ${y2}`;
+  return `${d1}–${d2} ${m2} ${y2}`;
+}
+
+function buildStory(
+  ranked: { id: string; articles: Article[]; score: number; theme: string },
+  input: ComposeInput,
+): Story {
+  const summary = summarizeStory(ranked.articles, { maxSentences: 3, maxWords: 70 });
+  const times = ranked.articles.map((a) => a.publishedAt).sort();
+  const digestId = input.history.get(ranked.id);
+  const base = input.publicUrl?.replace(/\/+$/, '');
+  return {
+    id: ranked.id,
+    headline: summary.headline,
+    theme: ranked.theme,
+    score: ranked.score,
+    language: summary.language,
+    firstPublishedAt: times[0]!,
+    lastPublishedAt: times[times.length - 1]!,
+    outlets: [...storyOutlets(ranked.articles).keys()],
+    summary: summary.sentences,
+    articles: ranked.articles.map((a) => ({
+      id: a.id,
+      title: a.title,
+      url: a.url,
+      outlet: a.outlet,
+      language: a.language,
+      publishedAt: a.publishedAt,
+    })),
+    ...(digestId === undefined
+      ? {}
+      : { continuesFrom: base ? { digestId, url: `${base}/archive/${digestId}` } : { digestId } }),
+  };
+}
+
+export function composeDigest(input: ComposeInput): Digest | undefined {
+  const threshold = input.minRelevance ?? input.topic.threshold;
+  const relevant = input.articles.filter((a) => a.relevance >= threshold);
+  if (relevant.length === 0) return undefined;
+
+  const clusters = clusterStories(relevant, input.clustering);
+  const previous = input.previousStories ?? [];
+  const inherited = matchPreviousStories(clusters, previous);
+  const previousArticles = new Map(previous.map((p) => [p.id, new Set(p.articleIds)]));
+  const stories = clusters.map((cluster) => {
+    const id = inherited.get(cluster.id) ?? cluster.id;
+    const seen = previousArticles.get(id);
+    return {
+      id,
+      articles: cluster.articles,
+      theme: assignTheme(cluster.articles, input.topic),
+      ...(seen ? { newArticles: cluster.articles.filter((a) => !seen.has(a.id)).length } : {}),
+    };
+  });
+
+  const ranked = rankStories(stories, {
+    now: input.now,
+    feedWeights: new Map(input.feeds.map((f) => [f.id, f.weight])),
+    feedCountries: new Map<string, Country>(input.feeds.map((f) => [f.id, f.country])),
+    previousStoryIds: new Set([...previous.map((p) => p.id), ...input.history.keys()]),
+  });
+
+  const perTheme = new Map<string, number>();
+  const selected: typeof ranked = [];
+  for (const story of ranked) {
+    if (selected.length >= input.limits.maxStories) break;
+    const count = perTheme.get(story.theme) ?? 0;
+    if (count >= input.limits.maxPerTheme) continue;
+    perTheme.set(story.theme, count + 1);
+    selected.push(story);
+  }
+
+  const sections = [...input.topic.themes.map((t) => ({ id: t.id, title: t.title })), input.topic.otherTheme];
+  const themes = sections
+    .map((section) => ({
+      id: section.id,
+      title: section.title,
+      stories: selected.filter((s) => s.theme === section.id).map((s) => buildStory(s, input)),
+    }))
+    .filter((section) => section.stories.length > 0);
+
+  return Digest.parse({
+    id: input.id,
+    title: `Frontera weekly · ${formatPeriod(input.period.start, input.period.end)}`,
+    periodStart: input.period.start.toISOString(),
+    periodEnd: input.period.end.toISOString(),
+    createdAt: input.now.toISOString(),
+    status: 'draft',
+    articleCount: relevant.length,
+    outletCount: storyOutlets(relevant).size,
+    themes,
+  });
+}
