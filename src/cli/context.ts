@@ -1,6 +1,9 @@
 import { createApp, type App } from '../app.ts';
 import { loadConfig, type AppConfig } from '../config/index.ts';
 import { startWorkers, type Workers } from '../workers/index.ts';
+import { UsageError } from './usage-error.ts';
+
+export { UsageError };
 
 export interface CliContext {
   app: App;
@@ -35,7 +38,3 @@ export function parseDate(value: string | undefined, flag: string): Date | undef
   return d;
 }
 
-/** A mistake in how a command was called: printed with the usage line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}

@@ -1,14 +1,7 @@
 import { ConfigError } from '../config/index.ts';
 import { describeError } from '../domain/errors.ts';
 import { stopPrivateRedis } from '../adapters/private-redis.ts';
-import { UsageError } from './context.ts';
-import { demoCommand } from './commands/demo.ts';
-import { digestCommand, previewCommand } from './commands/digests.ts';
-import { feedsCommand } from './commands/feeds.ts';
-import { buildCommand, collectCommand, runCommand, sendCommand } from './commands/pipeline.ts';
-import { statusCommand } from './commands/status.ts';
-import { subscribersCommand } from './commands/subscribers.ts';
-import { webCommand, workerCommand } from './commands/services.ts';
+import { UsageError } from './usage-error.ts';
 import { resolve } from 'node:path';
 
 const HELP = `frontera — weekly digest of coverage on Mexico's fight against the cartels and US–Mexico relations
@@ -34,19 +27,22 @@ Services:
 
 Configuration: environment variables (config/.env.example) and CONFIG_DIR/{feeds,topic}.yaml.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  collect: collectCommand,
-  build: buildCommand,
-  send: sendCommand,
-  run: runCommand,
-  preview: previewCommand,
-  digest: digestCommand,
-  feeds: feedsCommand,
-  subscribers: subscribersCommand,
-  worker: workerCommand,
-  web: webCommand,
-  status: statusCommand,
-  demo: () => demoCommand(),
+type Command = (argv: string[]) => Promise<number>;
+
+// Loaded on demand: `frontera status` should not pay for MJML, Fastify and the demo's SMTP server.
+const COMMANDS: Record<string, Command> = {
+  collect: async (a) => (await import('./commands/pipeline.ts')).collectCommand(a),
+  build: async (a) => (await import('./commands/pipeline.ts')).buildCommand(a),
+  send: async (a) => (await import('./commands/pipeline.ts')).sendCommand(a),
+  run: async (a) => (await import('./commands/pipeline.ts')).runCommand(a),
+  preview: async (a) => (await import('./commands/digests.ts')).previewCommand(a),
+  digest: async (a) => (await import('./commands/digests.ts')).digestCommand(a),
+  feeds: async (a) => (await import('./commands/feeds.ts')).feedsCommand(a),
+  subscribers: async (a) => (await import('./commands/subscribers.ts')).subscribersCommand(a),
+  worker: async (a) => (await import('./commands/services.ts')).workerCommand(a),
+  web: async (a) => (await import('./commands/services.ts')).webCommand(a),
+  status: async (a) => (await import('./commands/status.ts')).statusCommand(a),
+  demo: async () => (await import('./commands/demo.ts')).demoCommand(),
   stop: async () => {
     const stopped = await stopPrivateRedis(resolve(process.env.DATA_DIR || '.data'));
     console.log(stopped ? 'private Redis stopped' : 'no private Redis recorded in DATA_DIR');

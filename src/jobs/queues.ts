@@ -53,6 +53,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, retr
     async close() {
       await Promise.all([...events.values()].map((e) => e.close()));
       await Promise.all(Object.values(queues).map((q) => q.close()));
+      // BullMQ never closes a connection it was handed (it may be shared), so we do.
+      if (typeof (connection as { disconnect?: unknown }).disconnect === 'function') (connection as { disconnect(): void }).disconnect();
     },
   };
 }
