@@ -7,7 +7,7 @@ import { createHttpFetcher } from './adapters/http-fetcher.ts';
 import { createLogger } from './adapters/logger.ts';
 import { createOutboxMailer } from './adapters/outbox-mailer.ts';
 import { ensurePrivateRedis } from './adapters/private-redis.ts';
-import { assertNoEviction, createRedis } from './adapters/redis-connection.ts';
+import { assertNoEviction, bullmqConnection, createRedis } from './adapters/redis-connection.ts';
 import { createRedisStore } from './adapters/redis-store.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import type { AppConfig } from './config/index.ts';
@@ -45,8 +45,10 @@ export async function createApp(
   const redis = createRedis(redisUrl);
   await assertNoEviction(redis);
   const store = createRedisStore(redis, env.REDIS_PREFIX);
-  // BullMQ needs its own connection settings (maxRetriesPerRequest: null) for blocking commands.
-  const queues = createQueues(createRedis(redisUrl, { forBullmq: true }), env.REDIS_PREFIX, { backoffMs: opts.backoffMs ?? 30_000 });
+  // BullMQ gets connection options, not a client: it opens (and closes) its own connections.
+  const queues = createQueues(bullmqConnection(redisUrl), env.REDIS_PREFIX, { backoffMs: opts.backoffMs ?? 30_000 }, (err) =>
+    logger.error({ error: err.message }, 'queue.error'),
+  );
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
   const mailer = env.SMTP_URL
     ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO })

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
 
 /**
@@ -12,6 +12,26 @@ export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Re
     return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
   return new Redis(url, { maxRetriesPerRequest: 3 });
+}
+
+/**
+ * Connection options (not a client) for BullMQ, so that each Queue, Worker and QueueEvents opens
+ * and closes its own connections: BullMQ never closes a client it was handed, and closing one
+ * under it while it still initialises makes it emit an unhandled error.
+ */
+export function bullmqConnection(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.replace('/', '');
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(db ? { db: Number(db) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    enableReadyCheck: false,
+  };
 }
 
 /**

@@ -33,9 +33,24 @@ export function jobOptions(queue: QueueName, retry: RetryPolicy): JobsOptions {
 }
 
 /** BullMQ keys live under `${prefix}:bull`, beside the store's keys, so one prefix isolates an instance. */
-export function createQueues(connection: ConnectionOptions, prefix: string, retry: RetryPolicy): Queues {
+export function createQueues(
+  connection: ConnectionOptions,
+  prefix: string,
+  retry: RetryPolicy,
+  onError: (err: Error) => void = () => {},
+): Queues {
   const bullPrefix = `${prefix}:bull`;
-  const make = (name: QueueName) => new Queue(name, { connection, prefix: bullPrefix, defaultJobOptions: jobOptions(name, retry) });
+  let closing = false;
+  // Without a listener an 'error' event (Redis restarting, or a connection closed while BullMQ
+  // is still initialising it) would crash the process; errors during close() are expected.
+  const report = (err: Error) => {
+    if (!closing) onError(err);
+  };
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, { connection, prefix: bullPrefix, defaultJobOptions: jobOptions(name, retry) });
+    queue.on('error', report);
+    return queue;
+  };
   const events = new Map<QueueName, QueueEvents>();
   const queues = { collect: make(QUEUES.collect), build: make(QUEUES.build), send: make(QUEUES.send) };
   return {
@@ -46,15 +61,18 @@ export function createQueues(connection: ConnectionOptions, prefix: string, retr
       let e = events.get(name);
       if (!e) {
         e = new QueueEvents(name, { connection, prefix: bullPrefix });
+        e.on('error', report);
         events.set(name, e);
       }
       return e;
     },
     async close() {
+      closing = true;
+      // Closing a queue whose connection is still initialising makes BullMQ emit an unhandled
+      // "Connection is closed" from its RedisConnection; let initialisation finish first.
+      await Promise.all([...Object.values(queues), ...events.values()].map((q) => q.waitUntilReady().catch(() => undefined)));
       await Promise.all([...events.values()].map((e) => e.close()));
       await Promise.all(Object.values(queues).map((q) => q.close()));
-      // BullMQ never closes a connection it was handed (it may be shared), so we do.
-      if (typeof (connection as { disconnect?: unknown }).disconnect === 'function') (connection as { disconnect(): void }).disconnect();
     },
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/adapters/redis-connection.ts';
+import { bullmqConnection } from '../../src/adapters/redis-connection.ts';
 import { createQueues } from '../../src/jobs/queues.ts';
 import { upsertSchedules, WEEKLY_SCHEDULER } from '../../src/jobs/schedules.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
@@ -77,7 +77,7 @@ describe('operator commands against a private Redis', () => {
   });
 
   it('upserts one collect scheduler per feed and the weekly build in its time zone, dropping removed feeds', async () => {
-    const queues = createQueues(createRedis(redis.url, { forBullmq: true }), 'sched', { backoffMs: 1000 });
+    const queues = createQueues(bullmqConnection(redis.url), 'sched', { backoffMs: 1000 });
     try {
       const base = { collectEveryHours: 3, digestCron: '0 7 * * 1', timeZone: 'America/Mexico_City', autoSend: false };
       await upsertSchedules(queues, { ...base, feedIds: ['a', 'b', 'c'] });
