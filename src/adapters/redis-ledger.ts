@@ -129,9 +129,9 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
         ],
       )) as [string, string?];
       if (verdict === 'ok') return;
-      // No dedicated code in errors.ts; a claimed-then-recorded flow never gets here, so it is a bug.
+      // A claimed-then-recorded flow never gets here, so this is a bug worth failing loudly.
       throw new FrontError(
-        'DIGEST_NOT_SENDABLE',
+        'LEDGER_STATE',
         verdict === 'missing'
           ? `no delivery of digest ${digestId} to ${subscriberId} in the ledger`
           : `delivery of digest ${digestId} to ${subscriberId} is ${state}, not sending`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
 import { signToken, verifyToken } from '../domain/tokens.ts';
 import { escapeHtml } from '../templates/escape.ts';
-import type { Logger, Mailer, SubscriberStore } from './ports.ts';
+import type { Clock, Logger, Mailer, SubscriberStore } from './ports.ts';
 
 /**
  * The subscriber lifecycle as the web and the CLI drive it: subscribe (double opt-in), confirm,
@@ -20,6 +20,7 @@ export interface SubscriptionDeps {
    * used in the email's wording; kept so callers configure one value in one place.
    */
   from: string;
+  clock?: Clock;
   logger?: Logger;
 }
 
@@ -60,6 +61,9 @@ export function parseSubscribeInput(input: unknown): { email: string; name?: str
   return name === undefined ? { email } : { email, name };
 }
 
+/** A pending address gets at most one confirmation email in this period. */
+export const RESEND_AFTER_MS = 10 * 60_000;
+
 export async function subscribe(deps: SubscriptionDeps, input: SubscribeInput): Promise<SubscribeResult> {
   const { email, name } = parseSubscribeInput(input);
   const existing = await deps.store.findByEmail(email);
@@ -71,6 +75,14 @@ export async function subscribe(deps: SubscriptionDeps, input: SubscribeInput): 
   if (existing?.status === 'bounced') {
     deps.logger?.warn({ subscriberId: existing.id }, 'subscriber.suppressed');
     return { status: 'suppressed' };
+  }
+
+  // The form must not become a way to flood someone's inbox: one confirmation per address per
+  // RESEND_AFTER_MS; the response stays the same neutral "check your inbox".
+  const now = (deps.clock?.now() ?? new Date()).getTime();
+  if (existing?.status === 'pending' && now - Date.parse(existing.updatedAt) < RESEND_AFTER_MS) {
+    deps.logger?.info({ subscriberId: existing.id }, 'subscriber.confirmation_throttled');
+    return { status: 'pending' };
   }
 
   // New, pending (asked again: resend) or unsubscribed (re-subscribing must be confirmed afresh,

@@ -85,6 +85,14 @@ describe('subscribe → confirm → unsubscribe', () => {
     expect(mail.html).toContain(confirmLink);
   });
 
+  it('sends one confirmation per address per ten minutes however often the form is posted', async () => {
+    const res = await postForm('/subscribe', `email=${encodeURIComponent(email)}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Check your inbox');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.messages).toHaveLength(1);
+  });
+
   it('confirms on GET /confirm', async () => {
     const res = await fetch(confirmLink);
     expect(res.status).toBe(200);
