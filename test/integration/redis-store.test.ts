@@ -220,7 +220,7 @@ describe('delivery ledger', () => {
     await store.recordOutcome('d-out', s3, { state: 'sent', messageId: '<m3@x>' }); // a retried record is a no-op
     await store.recordOutcome('d-out', s4, { state: 'uncertain', error: 'connection lost after DATA' });
     expect(await store.claimDelivery('d-out', s4)).toMatchObject({ claimed: false, reason: 'already-claimed', state: 'uncertain' });
-    await expect(store.recordOutcome('d-out', s1, { state: 'failed' })).rejects.toMatchObject({ code: 'DIGEST_NOT_SENDABLE' });
+    await expect(store.recordOutcome('d-out', s1, { state: 'failed' })).rejects.toMatchObject({ code: 'LEDGER_STATE' });
     expect(await store.deliveryCounts('d-out')).toEqual({ pending: 1, sending: 0, sent: 2, failed: 0, bounced: 1, uncertain: 1, skipped: 0 });
   });
 });
