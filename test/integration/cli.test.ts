@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startSampleServer } from '../../src/cli/demo/sample-server.ts';
 
 const run = promisify(execFile);
 
@@ -17,7 +18,7 @@ async function frontera(args: string[], env: Record<string, string>): Promise<{ 
   }
 }
 
-describe('the operator CLI on bad configuration', () => {
+describe('the operator CLI without services', () => {
   const dir = mkdtempSync(join(tmpdir(), 'frontera-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,6 +44,23 @@ describe('the operator CLI on bad configuration', () => {
     expect(r.code).toBe(0);
     const feeds = JSON.parse(r.stdout) as { language: string }[];
     expect(new Set(feeds.map((f) => f.language))).toEqual(new Set(['en', 'es']));
+  });
+
+  it('checks one feed over HTTP and shows its normalised items with relevance', async () => {
+    const { baseUrl, server } = await startSampleServer('samples/feeds', 0);
+    try {
+      const r = await frontera(['feeds', 'check', `${baseUrl}border-report.xml`, '--json'], {});
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { items: { url: string; relevance: number }[] };
+      expect(out.items.length).toBeGreaterThan(5);
+      // Tracking parameters and fragments are gone from every link.
+      for (const item of out.items) expect(item.url).not.toMatch(/utm_|fbclid|gclid|#/);
+      const broken = await frontera(['feeds', 'check', `${baseUrl}broken.xml`], {});
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toContain('FEED_PARSE_ERROR');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses an unknown command with the help text', async () => {
