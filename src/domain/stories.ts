@@ -7,11 +7,12 @@ export { articleTime, compareArticles, cosine, scanText } from './story-vectors.
 
 /**
  * Groups articles about one event across outlets and languages. Articles become TF-IDF vectors
- * (title terms and name-like terms boosted, so an English and a Spanish report of one arrest meet
- * through "Zambada", "Culiacán", "CJNG", "43"); candidate pairs come from an inverted index over
- * rare terms only, so the cost grows with the number of related pairs, not with n²; clusters are
- * then merged by group-average linkage, which unlike single-link does not chain one story into
- * the next through a shared word.
+ * over lexicon-canonical tokens (story-vectors.ts, lexicon.ts: "extraditan" and "extradites" are
+ * one term, "seis" is "6"), with title terms and name-like terms boosted, so an English and a
+ * Spanish report of one arrest meet through "Zambada", "Culiacán", "arrest", "120". Candidate
+ * pairs come from an inverted index over rare terms only, so the cost grows with the number of
+ * related pairs, not with n². Groups then merge by centroid cosine, discounted by how far apart
+ * their articles were published and made stricter for long texts (story-linkage.ts).
  */
 
 export interface StoryCluster {
@@ -28,14 +29,26 @@ export interface ClusterOptions {
   maxDocFraction?: number;
   titleBoost?: number;
   entityBoost?: number;
+  /** 0: group-average linkage; 1: centroid cosine (see story-linkage.ts). */
+  centroidWeight?: number;
+  /**
+   * Groups whose mean publication times are this share of maxGapHours apart count half as similar
+   * (0: no decay). Tied to the gap so that widening the window also widens what still joins.
+   */
+  timeScale?: number;
+  /** Pairs below threshold × this never propose a merge. */
+  pairFactor?: number;
 }
 
 export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   maxGapHours: 72,
-  threshold: 0.12,
+  threshold: 0.1,
   maxDocFraction: 0.03,
   titleBoost: 2,
   entityBoost: 1.5,
+  centroidWeight: 1,
+  timeScale: 1 / 3,
+  pairFactor: 0.5,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
@@ -92,20 +105,33 @@ function linkedPairs(corpus: Corpus, threshold: number, windowMs: number): Array
   return strongest(pairs, vectors.length);
 }
 
-/** Keeps a link if it is among the LINKS_PER_ARTICLE strongest of either of its two articles. */
+/**
+ * Keeps a link if it is among the LINKS_PER_ARTICLE strongest of either of its two articles. Each
+ * article keeps a tiny sorted top list, so this is linear in the pairs: sorting every pair of a
+ * 20,000-article week cost more than the clustering itself.
+ */
 function strongest(pairs: Array<[number, number, number]>, n: number): Array<[number, number, number]> {
-  const order = pairs.map((_, k) => k).sort((x, y) => pairs[y]![0] - pairs[x]![0] || x - y);
-  const degree = new Int32Array(n);
-  const kept: Array<[number, number, number]> = [];
-  for (const k of order) {
-    const pair = pairs[k]!;
-    const [, i, j] = pair;
-    if (degree[i]! >= LINKS_PER_ARTICLE && degree[j]! >= LINKS_PER_ARTICLE) continue;
-    degree[i]!++;
-    degree[j]!++;
-    kept.push(pair);
-  }
-  return kept;
+  const k = LINKS_PER_ARTICLE;
+  // Per article: indices into pairs, strongest first; -1 marks a free slot.
+  const top = new Int32Array(n * k).fill(-1);
+  const stronger = (x: number, y: number): boolean => pairs[x]![0] > pairs[y]![0] || (pairs[x]![0] === pairs[y]![0] && x < y);
+  const offer = (article: number, p: number): void => {
+    const base = article * k;
+    let slot = k - 1;
+    if (top[base + slot] !== -1 && !stronger(p, top[base + slot]!)) return;
+    while (slot > 0 && (top[base + slot - 1] === -1 || stronger(p, top[base + slot - 1]!))) {
+      top[base + slot] = top[base + slot - 1]!;
+      slot--;
+    }
+    top[base + slot] = p;
+  };
+  pairs.forEach(([, i, j], p) => {
+    offer(i, p);
+    offer(j, p);
+  });
+  const keep = new Uint8Array(pairs.length);
+  for (const p of top) if (p !== -1) keep[p] = 1;
+  return pairs.filter((_, p) => keep[p] === 1);
 }
 
 export function clusterStories(articles: Article[], options: ClusterOptions = {}): StoryCluster[] {
@@ -120,8 +146,13 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts);
   const gapMs = opts.maxGapHours * 3_600_000;
   // Pairs further apart than two gaps can only meet through articles in between.
-  const pairs = linkedPairs(corpus, opts.threshold, 2 * gapMs);
-  const groups = agglomerate(corpus.vectors, corpus.times, pairs, { threshold: opts.threshold, maxGapMs: gapMs });
+  const pairs = linkedPairs(corpus, opts.threshold * opts.pairFactor, 2 * gapMs);
+  const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
+    threshold: opts.threshold,
+    maxGapMs: gapMs,
+    centroidWeight: opts.centroidWeight,
+    timeScaleMs: opts.timeScale * gapMs,
+  });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
   const sorted = groups.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);

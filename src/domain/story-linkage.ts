@@ -1,16 +1,22 @@
 /**
- * Group-average agglomerative clustering over a sparse candidate graph. With unit vectors, the
- * average cosine over every cross pair of two groups equals dot(sumA, sumB) / (|A|·|B|), so each
- * group keeps the sum of its vectors and the exact average linkage costs one sparse dot product,
- * however many of the pairs were never compared directly. The candidate graph only says which
- * groups are worth comparing: a group average ≥ t needs at least one pair ≥ t.
+ * Agglomerative clustering over a sparse candidate graph. Each group keeps the sum of its unit
+ * vectors, so its linkage to another group costs one sparse dot product however many of the cross
+ * pairs were never compared directly:
+ *   average linkage  dot(sumA, sumB) / (|A|·|B|)        (the mean cosine over all cross pairs)
+ *   centroid cosine  dot(sumA, sumB) / (‖sumA‖·‖sumB‖)
+ * Average linkage punishes a big story for its spread: forty headlines of one event share few
+ * words pairwise, so their mean cosine with a newcomer falls as the story grows. The centroid
+ * cosine does not, but lets a big generic centroid absorb anything. `centroidWeight` blends the
+ * two denominators geometrically. The score is then scaled down by the distance in time between
+ * the groups' mean publication times, so two shootings in one city two days apart stay apart.
  *
- * The heap is lazy. Average linkage is reducible: sim(C, A∪B) ≤ max(sim(C, A), sim(C, B)), so
- * after a merge every older heap value is still an upper bound for the groups its ends now belong
- * to. A popped entry is merged only if it was computed for the groups as they are now; otherwise
- * its exact value is computed and pushed back. A merge touches nothing but the two groups, so a
- * big story growing one article at a time does not rescore all of its neighbours each time.
+ * The heap is lazy: a popped entry is merged only if it was computed for the groups as they are
+ * now; otherwise its exact value is computed and pushed back. With any centroid weight a merge can
+ * raise a neighbour's score, so stale entries are not upper bounds: after the heap runs dry, a
+ * catch-up pass rescores every remaining candidate edge between groups, until a pass merges nothing.
  */
+
+import { addSparse, squaredNorm } from './story-vectors.ts';
 
 export interface SparseVector {
   /** Term ids, ascending. */
@@ -23,12 +29,20 @@ export interface LinkageOptions {
   threshold: number;
   /** Two groups merge only if their time spans are at most this far apart. */
   maxGapMs: number;
+  /** 0: average linkage; 1: centroid cosine; between: a geometric blend of the two. */
+  centroidWeight: number;
+  /** Mean publication times this far apart halve the score (0: no decay). */
+  timeScaleMs: number;
 }
 
 interface Group {
   members: number[];
   /** Sum of the members' vectors: ascending term ids in typed arrays, far cheaper than a Map. */
   sum: SparseVector;
+  /** ‖sum‖², kept so the centroid cosine costs no extra pass over the sum. */
+  norm2: number;
+  timeSum: number;
+  strictnessSum: number;
   start: number;
   end: number;
   version: number;
@@ -37,7 +51,7 @@ interface Group {
 }
 
 interface Candidate {
-  /** Exact when `exact` is set and both groups still have versions va and vb; else an upper bound. */
+  /** Exact when `exact` is set and both groups still have versions va and vb; else a guess. */
   sim: number;
   a: number;
   b: number;
@@ -124,46 +138,44 @@ function sparseDot(a: SparseVector, b: SparseVector): number {
   return total;
 }
 
-function addSparse(a: SparseVector, b: SparseVector): SparseVector {
-  const ids = new Int32Array(a.ids.length + b.ids.length);
-  const weights = new Float64Array(ids.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.ids.length || j < b.ids.length) {
-    const x = i < a.ids.length ? a.ids[i]! : Infinity;
-    const y = j < b.ids.length ? b.ids[j]! : Infinity;
-    if (x === y) {
-      ids[k] = x;
-      weights[k++] = a.weights[i++]! + b.weights[j++]!;
-    } else if (x < y) {
-      ids[k] = x;
-      weights[k++] = a.weights[i++]!;
-    } else {
-      ids[k] = y;
-      weights[k++] = b.weights[j++]!;
-    }
-  }
-  return { ids: ids.subarray(0, k), weights: weights.subarray(0, k) };
-}
-
 function timeGap(a: Group, b: Group): number {
   return Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end));
 }
 
+function linkage(a: Group, b: Group, opts: LinkageOptions): number {
+  const dot = sparseDot(a.sum, b.sum);
+  if (dot <= 0) return 0;
+  const w = opts.centroidWeight;
+  const average = a.members.length * b.members.length;
+  const centroid = Math.sqrt(a.norm2 * b.norm2);
+  const denominator = w === 0 ? average : w === 1 ? centroid : average ** (1 - w) * centroid ** w;
+  // The mean strictness of both groups' articles raises the bar for long texts (story-vectors.ts).
+  const strictness = (a.strictnessSum + b.strictnessSum) / (a.members.length + b.members.length);
+  if (opts.timeScaleMs <= 0) return dot / denominator / strictness;
+  const apart = Math.abs(a.timeSum / a.members.length - b.timeSum / b.members.length);
+  return dot / denominator / (1 + apart / opts.timeScaleMs) / strictness;
+}
+
+// Catch-up passes after the first: each rescoring every edge once. Two or three usually settle it.
+const MAX_PASSES = 4;
+
 /**
- * Merges items linked by `pairs` ([cosine, i, j]) while the best group-average linkage stays at or
- * above the threshold. Returns groups of item indices; items never linked come back alone.
+ * Merges items linked by `pairs` ([cosine, i, j]) while the best linkage stays at or above the
+ * threshold. Returns groups of item indices; items never linked come back alone.
  */
 export function agglomerate(
   vectors: SparseVector[],
   times: Float64Array,
+  strictness: Float64Array,
   pairs: Array<[number, number, number]>,
   opts: LinkageOptions,
 ): number[][] {
   const groups: Group[] = vectors.map((v, k) => ({
     members: [k],
     sum: v,
+    norm2: squaredNorm(v),
+    timeSum: times[k]!,
+    strictnessSum: strictness[k]!,
     start: times[k]!,
     end: times[k]!,
     version: 0,
@@ -179,45 +191,62 @@ export function agglomerate(
     return k;
   };
   const heap = new CandidateHeap();
-  for (const [sim, i, j] of pairs) {
-    heap.push({ sim, a: Math.min(i, j), b: Math.max(i, j), va: 0, vb: 0, exact: true });
-  }
-  while (heap.size > 0) {
-    const top = heap.pop()!;
-    const a = root(top.a);
-    const b = root(top.b);
-    if (a === b) continue;
-    const ga = groups[a]!;
-    const gb = groups[b]!;
-    if (timeGap(ga, gb) > opts.maxGapMs) {
-      ga.waiting.push(top);
-      gb.waiting.push(top);
-      continue;
-    }
-    const current = top.exact && a === top.a && b === top.b && ga.version === top.va && gb.version === top.vb;
-    if (!current) {
-      const sim = sparseDot(ga.sum, gb.sum) / (ga.members.length * gb.members.length);
-      const [x, y] = a < b ? [a, b] : [b, a];
-      if (sim >= opts.threshold) {
-        heap.push({ sim, a: x, b: y, va: groups[x]!.version, vb: groups[y]!.version, exact: true });
+  const score = (a: number, b: number): void => {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    const sim = linkage(groups[x]!, groups[y]!, opts);
+    if (sim >= opts.threshold) heap.push({ sim, a: x, b: y, va: groups[x]!.version, vb: groups[y]!.version, exact: true });
+  };
+  for (const [, i, j] of pairs) score(i, j);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let merged = 0;
+    while (heap.size > 0) {
+      const top = heap.pop()!;
+      const a = root(top.a);
+      const b = root(top.b);
+      if (a === b) continue;
+      const ga = groups[a]!;
+      const gb = groups[b]!;
+      if (timeGap(ga, gb) > opts.maxGapMs) {
+        ga.waiting.push(top);
+        gb.waiting.push(top);
+        continue;
       }
-      continue;
+      const current = top.exact && a === top.a && b === top.b && ga.version === top.va && gb.version === top.vb;
+      if (!current) {
+        score(a, b);
+        continue;
+      }
+      merged++;
+      const [keepIndex, gone] = ga.members.length >= gb.members.length ? [a, b] : [b, a];
+      const keep = groups[keepIndex]!;
+      const lost = groups[gone]!;
+      keep.sum = addSparse(keep.sum, lost.sum);
+      keep.norm2 = squaredNorm(keep.sum);
+      for (const m of lost.members) keep.members.push(m);
+      keep.timeSum += lost.timeSum;
+      keep.strictnessSum += lost.strictnessSum;
+      keep.start = Math.min(keep.start, lost.start);
+      keep.end = Math.max(keep.end, lost.end);
+      keep.version++;
+      parent[gone] = keepIndex;
+      lost.sum = { ids: new Int32Array(0), weights: new Float64Array(0) };
+      // A wider time span may bring pairs that were too far apart back within the gap.
+      const retry = [...keep.waiting, ...lost.waiting];
+      keep.waiting = [];
+      lost.waiting = [];
+      for (const entry of retry) heap.push({ ...entry, exact: false });
     }
-    const [keepIndex, gone] = ga.members.length >= gb.members.length ? [a, b] : [b, a];
-    const keep = groups[keepIndex]!;
-    const lost = groups[gone]!;
-    keep.sum = addSparse(keep.sum, lost.sum);
-    for (const m of lost.members) keep.members.push(m);
-    keep.start = Math.min(keep.start, lost.start);
-    keep.end = Math.max(keep.end, lost.end);
-    keep.version++;
-    parent[gone] = keepIndex;
-    lost.sum = { ids: new Int32Array(0), weights: new Float64Array(0) };
-    // A wider time span may bring pairs that were too far apart back within the gap.
-    const retry = [...keep.waiting, ...lost.waiting];
-    keep.waiting = [];
-    lost.waiting = [];
-    for (const entry of retry) heap.push({ ...entry, exact: false });
+    if (merged === 0 || opts.centroidWeight === 0) break;
+    const seen = new Set<number>();
+    for (const [, i, j] of pairs) {
+      const a = root(i);
+      const b = root(j);
+      if (a === b) continue;
+      const key = Math.min(a, b) * vectors.length + Math.max(a, b);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      score(a, b);
+    }
   }
   return groups.filter((_, k) => root(k) === k).map((g) => g.members);
 }

@@ -1,5 +1,6 @@
 import type { Article } from './model.ts';
 import type { SparseVector } from './story-linkage.ts';
+import { canonicalWord, normalizeNumbers } from './lexicon.ts';
 import { STOPWORDS } from './terms.ts';
 
 /**
@@ -17,6 +18,9 @@ export interface VectorOptions {
 
 // Small collections still need a usable index: a term in 20 of 50 articles is not "common".
 const MIN_DF_CAP = 20;
+// Content terms of a typical headline, and the cap on how much stricter a long text is judged.
+const HEADLINE_TERMS = 8;
+const MAX_STRICTNESS = 2;
 // Each article is indexed and probed by its heaviest rare terms only, so every posting list
 // holds at most n·K entries in total and candidate generation stays near-linear.
 const SIGNATURE_TERMS = 8;
@@ -50,7 +54,7 @@ export function compareArticles(a: Article, b: Article): number {
  */
 export function scanText(text: string): ScannedText {
   // "1,500" and "1.500" are one number in English and Spanish; drop thousands separators first.
-  const plain = text.replace(/(\d)[.,](?=\d{3}(?!\d))/g, '$1').normalize('NFD').replace(/\p{M}+/gu, '');
+  const plain = normalizeNumbers(text.replace(/(\d)[.,](?=\d{3}(?!\d))/g, '$1')).normalize('NFD').replace(/\p{M}+/gu, '');
   const parts = plain.split(/([^\p{L}\p{N}]+)/u);
   let capitalised = 0;
   let upper = 0;
@@ -69,7 +73,8 @@ export function scanText(text: string): ScannedText {
     const word = parts[i]!;
     const token = word.toLowerCase();
     if (token.length < 2 || STOPWORDS.has(token)) continue;
-    out.tokens.push(token);
+    // Kinds below compare the word with its lower-case form; only the stored token is canonical.
+    out.tokens.push(canonicalWord(token));
     const first = token.charCodeAt(0);
     if (first >= 48 && first <= 57 && /^\d+$/.test(token)) out.kinds.push(NAMED);
     else if (word === token) out.kinds.push(LOWER);
@@ -87,6 +92,12 @@ export interface Corpus {
   /** Per term, the articles whose signature holds it (ids are article indices, in time order). */
   postings: SparseVector[];
   times: Float64Array;
+  /**
+   * Per article, how much stricter its links must be: 1 for a headline alone, up to
+   * MAX_STRICTNESS for a headline with a summary. Longer texts share more of the beat's everyday
+   * words (Culiacán, Sinaloa, killed, cartel) with unrelated reports, so the same cosine says less.
+   */
+  strictness: Float64Array;
 }
 
 export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOptions): Corpus {
@@ -163,6 +174,7 @@ export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOp
     signatures,
     postings: docsOf.map((list, id) => ({ ids: Int32Array.from(list), weights: Float64Array.from(weightsOf[id]!) })),
     times,
+    strictness: Float64Array.from(vectors, (v) => Math.min(MAX_STRICTNESS, Math.sqrt(Math.max(1, v.ids.length / HEADLINE_TERMS)))),
   };
 }
 
@@ -178,4 +190,34 @@ export function cosine(a: SparseVector, b: SparseVector): number {
     else j++;
   }
   return dot;
+}
+
+/** The sum of two sparse vectors (not normalised): a story's running total of its articles. */
+export function addSparse(a: SparseVector, b: SparseVector): SparseVector {
+  const ids = new Int32Array(a.ids.length + b.ids.length);
+  const weights = new Float64Array(ids.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.ids.length || j < b.ids.length) {
+    const x = i < a.ids.length ? a.ids[i]! : Infinity;
+    const y = j < b.ids.length ? b.ids[j]! : Infinity;
+    if (x === y) {
+      ids[k] = x;
+      weights[k++] = a.weights[i++]! + b.weights[j++]!;
+    } else if (x < y) {
+      ids[k] = x;
+      weights[k++] = a.weights[i++]!;
+    } else {
+      ids[k] = y;
+      weights[k++] = b.weights[j++]!;
+    }
+  }
+  return { ids: ids.subarray(0, k), weights: weights.subarray(0, k) };
+}
+
+export function squaredNorm(v: SparseVector): number {
+  let total = 0;
+  for (let k = 0; k < v.weights.length; k++) total += v.weights[k]! * v.weights[k]!;
+  return total;
 }
