@@ -78,7 +78,8 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
 
   const clusters = clusterStories(relevant, input.clustering);
   const previous = input.previousStories ?? [];
-  const inherited = matchPreviousStories(clusters, previous);
+  // Matching reads every cluster's terms; with nothing to match against that is pure cost.
+  const inherited = previous.length > 0 ? matchPreviousStories(clusters, previous) : new Map<string, string>();
   const previousArticles = new Map(previous.map((p) => [p.id, new Set(p.articleIds)]));
   const stories = clusters.map((cluster) => {
     const id = inherited.get(cluster.id) ?? cluster.id;
@@ -87,7 +88,7 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
       id,
       articles: cluster.articles,
       theme: assignTheme(cluster.articles, input.topic),
-      ...(seen ? { newArticles: cluster.articles.filter((a) => !seen.has(a.id)).length } : {}),
+      ...(seen ? { newArticles: cluster.articles.filter((a) => !seen.has(a.id)).length, previousSize: seen.size } : {}),
     };
   });
 
@@ -108,13 +109,11 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
     selected.push(story);
   }
 
+  const byTheme = new Map<string, Story[]>();
+  for (const story of selected) byTheme.set(story.theme, [...(byTheme.get(story.theme) ?? []), buildStory(story, input)]);
   const sections = [...input.topic.themes.map((t) => ({ id: t.id, title: t.title })), input.topic.otherTheme];
   const themes = sections
-    .map((section) => ({
-      id: section.id,
-      title: section.title,
-      stories: selected.filter((s) => s.theme === section.id).map((s) => buildStory(s, input)),
-    }))
+    .map((section) => ({ id: section.id, title: section.title, stories: byTheme.get(section.id) ?? [] }))
     .filter((section) => section.stories.length > 0);
 
   return Digest.parse({
@@ -128,4 +127,23 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
     outletCount: storyOutlets(relevant).size,
     themes,
   });
+}
+
+/** Stories from the lowest ranked up: lowest score first, and on equal scores the id rankStories puts last. */
+function lowestFirst(a: Story, b: Story): number {
+  return a.score - b.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * The digest without its `count` lowest-ranked stories (sections left empty are removed), for
+ * when the rendered issue is too big to mail. Counts of the week's coverage stay as they were.
+ */
+export function dropLowestRanked(digest: Digest, count: number): Digest {
+  if (count <= 0) return digest;
+  const all = digest.themes.flatMap((t) => t.stories).sort(lowestFirst);
+  const dropped = new Set(all.slice(0, count));
+  const themes = digest.themes
+    .map((t) => ({ ...t, stories: t.stories.filter((s) => !dropped.has(s)) }))
+    .filter((t) => t.stories.length > 0);
+  return { ...digest, themes };
 }

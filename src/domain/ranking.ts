@@ -15,6 +15,12 @@ export interface RankInput {
    * previousStoryIds; undefined there means "unknown" and counts as half new.
    */
   newArticles?: number;
+  /**
+   * How many articles the story had when it last ran. Weekly windows do not overlap, so a story
+   * that continues usually has only new articles; growth is then measured against its old size.
+   * When undefined, the articles in this window that are not new stand for it.
+   */
+  previousSize?: number;
 }
 
 export interface RankOptions {
@@ -62,12 +68,19 @@ export function scoreStory(story: RankInput, opts: RankOptions): number {
   const recency = 0.5 + 0.5 * Math.pow(2, -ageHours / RECENCY_HALF_LIFE_HOURS);
   const meanRelevance = story.articles.length > 0 ? relevance / story.articles.length : 0;
   const relevanceFactor = 1 + Math.log1p(meanRelevance);
-  let novelty = 1;
-  if (opts.previousStoryIds.has(story.id)) {
-    const newShare = story.newArticles === undefined ? 0.5 : story.newArticles / Math.max(1, story.articles.length);
-    novelty = 0.5 + 0.5 * Math.min(1, newShare);
-  }
-  return breadth * recency * relevanceFactor * novelty;
+  return breadth * recency * relevanceFactor * novelty(story, opts);
+}
+
+/**
+ * 1 for a story readers have not seen; for one that ran before, between 0.5 (nothing new) and 1
+ * (the new coverage dwarfs what already ran), by the share of the story's coverage that is new.
+ */
+export function novelty(story: RankInput, opts: Pick<RankOptions, 'previousStoryIds'>): number {
+  if (!opts.previousStoryIds.has(story.id)) return 1;
+  if (story.newArticles === undefined) return 0.75;
+  const fresh = Math.max(0, story.newArticles);
+  const before = story.previousSize ?? Math.max(0, story.articles.length - fresh);
+  return 0.5 + 0.5 * Math.min(1, fresh / Math.max(1, fresh + before));
 }
 
 /** Highest score first; equal scores by id, so the order never depends on the input order. */

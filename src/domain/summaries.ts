@@ -31,6 +31,8 @@ const REDUNDANT_COSINE = 0.4;
 const MMR_LAMBDA = 0.6;
 const DAMPING = 0.85;
 const MIN_WORDS = 5;
+/** A summary aims for at least this many sentences when the material allows it. */
+const MIN_SENTENCES = 2;
 // Bound the O(n²) similarity matrix for very big stories; the lead sentences matter most anyway.
 const MAX_SENTENCES_PER_ARTICLE = 4;
 const MAX_CANDIDATES = 150;
@@ -65,15 +67,15 @@ function cosine(a: Vector, b: Vector): number {
   return dot;
 }
 
+/**
+ * The language more distinct outlets wrote the story in (wire copies count for every outlet that
+ * carried them). Summaries take sentences in this language only, so one story never mixes
+ * languages; on a tie English wins, as the digest around the story is in English.
+ */
 function majorityLanguage(articles: Article[]): Language {
-  let es = 0;
-  let en = 0;
-  for (const a of articles) {
-    // Wire copies reach more readers in their language, so they weigh by outlets carried.
-    if (a.language === 'es') es += a.sources.length;
-    else en += a.sources.length;
-  }
-  return es > en ? 'es' : 'en';
+  const outlets = { en: new Set<string>(), es: new Set<string>() };
+  for (const a of articles) for (const s of a.sources) outlets[a.language].add(s.outlet);
+  return outlets.es.size > outlets.en.size ? 'es' : 'en';
 }
 
 function sourcesOf(article: Article): Source[] {
@@ -129,27 +131,42 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   const language = majorityLanguage(articles);
   const own = articles.filter((a) => a.language === language);
 
-  const articleVectors = vectorize(articles.map((a) => tokenize(`${a.title} ${a.summary}`)));
-  const titleVectors = vectorize(articles.map((a) => tokenize(cleanHeadline(a.title))));
+  // Each text is folded and tokenized once: an article's tokens are its title's plus its sentences'
+  // (sentences split at whitespace, so that is the same as tokenizing the whole summary).
+  const all: Array<{ text: string; article: number; position: number; tokens: string[] }> = [];
+  const articleTokens = articles.map((a, i) => {
+    const tokens = tokenize(a.title);
+    splitSentences(a.summary).forEach((text, position) => {
+      const sentence = { text, article: i, position, tokens: tokenize(text) };
+      all.push(sentence);
+      tokens.push(...sentence.tokens);
+    });
+    return tokens;
+  });
+  const titleTokens = articles.map((a) => tokenize(cleanHeadline(a.title)));
+  const articleVectors = vectorize(articleTokens);
+  const titleVectors = vectorize(titleTokens);
   // Headline: the title closest to the rest of the coverage, from the story's language.
+  // The sum of cosines with every other article is one dot product with the sum of their vectors,
+  // which keeps a 1,000-article story linear instead of a million cosines.
+  const centroid: Vector = new Map();
+  for (const v of articleVectors) for (const [t, w] of v) centroid.set(t, (centroid.get(t) ?? 0) + w);
   let best = articles.indexOf(own[0]!);
   let bestScore = -1;
   articles.forEach((a, i) => {
     if (a.language !== language) return;
-    let total = 0;
-    articles.forEach((_, j) => j !== i && (total += cosine(titleVectors[i]!, articleVectors[j]!)));
+    const total = cosine(titleVectors[i]!, centroid) - cosine(titleVectors[i]!, articleVectors[i]!);
     const score = total / Math.max(1, articles.length - 1) + 1e-3 * a.sources.length;
-    if (score > bestScore) [best, bestScore] = [i, score];
+    // Near-ties are rounding noise between titles with the same words: the earliest one keeps it.
+    if (score > bestScore + 1e-9) [best, bestScore] = [i, score];
   });
   const headline = cleanHeadline(articles[best]!.title);
 
   // Every sentence of every article, in one TF-IDF space, so support can be checked across articles.
-  const all: Array<{ text: string; article: number; position: number }> = [];
-  articles.forEach((a, i) => splitSentences(a.summary).forEach((text, position) => all.push({ text, article: i, position })));
   const vectors = vectorize([
-    ...all.map((x) => tokenize(x.text)),
-    ...articles.map((a) => tokenize(cleanHeadline(a.title))),
-    tokenize(headline),
+    ...all.map((x) => x.tokens),
+    ...titleTokens,
+    titleTokens[best]!,
   ]);
   const headlineVector = vectors.pop()!;
   const ownTitles = vectors.splice(all.length);
@@ -178,15 +195,29 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   const chosen: number[] = [];
   let used = 0;
   const open = new Set(candidates.map((_, i) => i));
+  const fits = (i: number): boolean => {
+    if (chosen.some((c) => sim[i]![c]! >= REDUNDANT_COSINE) || used + candidates[i]!.words > maxWords) return false;
+    if (chosen.length >= MIN_SENTENCES - 1) return true;
+    // Until the summary has its minimum, a sentence must leave room for another one that does not
+    // repeat it: one long sentence must not crowd out two shorter ones that fit together.
+    for (const j of open) {
+      if (j !== i && sim[i]![j]! < REDUNDANT_COSINE && used + candidates[i]!.words + candidates[j]!.words <= maxWords) return true;
+    }
+    return false;
+  };
   while (chosen.length < maxSentences && open.size > 0) {
     let pick = -1;
     let pickScore = -Infinity;
-    for (const i of open) {
-      const redundancy = Math.max(0, ...chosen.map((c) => sim[i]![c]!));
-      const score = MMR_LAMBDA * (rank[i]! / top) - (1 - MMR_LAMBDA) * redundancy;
-      if (redundancy < REDUNDANT_COSINE && used + candidates[i]!.words <= maxWords && score > pickScore) {
-        [pick, pickScore] = [i, score];
+    for (const pass of [true, false]) {
+      for (const i of open) {
+        if (pass && !fits(i)) continue;
+        if (!pass && (chosen.length > 0 || used + candidates[i]!.words > maxWords)) continue;
+        const redundancy = Math.max(0, ...chosen.map((c) => sim[i]![c]!));
+        const score = MMR_LAMBDA * (rank[i]! / top) - (1 - MMR_LAMBDA) * redundancy;
+        if (score > pickScore) [pick, pickScore] = [i, score];
       }
+      // Second pass only when no pair fits at all: then the best single sentence will do.
+      if (pick >= 0) break;
     }
     if (pick < 0) break;
     open.delete(pick);
@@ -200,6 +231,10 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     all.forEach((x, k) => {
       if (x.article === c.article || supporting.has(x.article)) return;
       if (x.text === c.text || cosine(vectors[k]!, vectors[c.vector]!) >= SUPPORT_COSINE) supporting.add(x.article);
+    });
+    // Many feeds carry a headline only; a headline that says the same also supports the sentence.
+    ownTitles.forEach((title, j) => {
+      if (j !== c.article && cosine(title, vectors[c.vector]!) >= SUPPORT_COSINE) supporting.add(j);
     });
     const support = [...supporting].sort((x, y) => x - y).map((j) => sourcesOf(articles[j]!));
     return { text: c.text, language, sources: mergeSources([sourcesOf(articles[c.article]!), ...support]) };

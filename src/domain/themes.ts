@@ -10,23 +10,76 @@ import { foldText } from './text.ts';
 /** Below this a story fits no theme well enough and goes to the catch-all section. */
 export const MIN_THEME_SCORE = 1;
 
-/** Whole-word (or whole-phrase) presence on folded text padded with spaces. */
-function mentions(paddedText: string, term: string): boolean {
-  return paddedText.includes(` ${term} `);
+interface ThemeMatcher {
+  /** First token of each phrase → the phrases starting with it (their other tokens, their index). */
+  byFirst: Map<string, Array<{ rest: string[]; phrase: number }>>;
+  /** Per phrase, the themes listing it and the weight each gives it. */
+  votes: Array<Array<{ theme: number; weight: number }>>;
 }
 
-export function themeScores(articles: Article[], topic: TopicConfig): number[] {
-  const texts = articles.map((a) => ` ${foldText(`${a.title} ${a.summary}`)} `);
-  return topic.themes.map((theme) => {
-    let score = 0;
+// A build scores thousands of stories against the same topic; the terms are compiled once per
+// topic object instead of being folded again for every story. Topics are parsed once at load and
+// never mutated, so keying on the object is safe; the WeakMap lets an old topic be collected.
+const matchers = new WeakMap<TopicConfig, ThemeMatcher>();
+
+function compile(topic: TopicConfig): ThemeMatcher {
+  const cached = matchers.get(topic);
+  if (cached) return cached;
+  const byFirst: ThemeMatcher['byFirst'] = new Map();
+  const votes: ThemeMatcher['votes'] = [];
+  const phraseIds = new Map<string, number>();
+  topic.themes.forEach((theme, k) => {
     for (const [raw, weight] of Object.entries(theme.terms)) {
       // Terms are folded at load time; folding again costs little and survives a hand-built config.
       const term = foldText(raw);
       if (term.length === 0) continue;
-      for (const text of texts) if (mentions(text, term)) score += weight;
+      let phrase = phraseIds.get(term);
+      if (phrase === undefined) {
+        phrase = votes.length;
+        phraseIds.set(term, phrase);
+        votes.push([]);
+        const [first, ...rest] = term.split(' ');
+        const list = byFirst.get(first!) ?? [];
+        list.push({ rest, phrase });
+        byFirst.set(first!, list);
+      }
+      votes[phrase]!.push({ theme: k, weight });
     }
-    return score;
   });
+  const matcher = { byFirst, votes };
+  matchers.set(topic, matcher);
+  return matcher;
+}
+
+/**
+ * The phrases an article mentions, each once. Matching whole tokens of the folded text is the same
+ * as finding " term " in " text " (foldText leaves single spaces between tokens), but costs one
+ * map lookup per word instead of one scan of the text per configured term.
+ */
+function mentionedPhrases(article: Article, matcher: ThemeMatcher, into: Set<number>): void {
+  const tokens = foldText(`${article.title} ${article.summary}`).split(' ');
+  for (let i = 0; i < tokens.length; i++) {
+    const candidates = matcher.byFirst.get(tokens[i]!);
+    if (!candidates) continue;
+    for (const { rest, phrase } of candidates) {
+      if (into.has(phrase)) continue;
+      let k = 0;
+      while (k < rest.length && tokens[i + 1 + k] === rest[k]) k++;
+      if (k === rest.length) into.add(phrase);
+    }
+  }
+}
+
+export function themeScores(articles: Article[], topic: TopicConfig): number[] {
+  const matcher = compile(topic);
+  const scores = topic.themes.map(() => 0);
+  const found = new Set<number>();
+  for (const article of articles) {
+    found.clear();
+    mentionedPhrases(article, matcher, found);
+    for (const phrase of found) for (const { theme, weight } of matcher.votes[phrase]!) scores[theme]! += weight;
+  }
+  return scores;
 }
 
 export function assignTheme(articles: Article[], topic: TopicConfig, opts: { minScore?: number } = {}): string {

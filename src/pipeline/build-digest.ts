@@ -1,7 +1,10 @@
+import { FrontError } from '../domain/errors.ts';
 import { createHash } from 'node:crypto';
-import { composeDigest } from '../domain/digest.ts';
-import type { Digest, FeedConfig, TopicConfig } from '../domain/model.ts';
-import { renderDigest } from '../templates/render.ts';
+import { composeDigest, dropLowestRanked } from '../domain/digest.ts';
+import type { Article, Digest, FeedConfig, Story, TopicConfig } from '../domain/model.ts';
+import { clusterTerms, type PreviousStory } from '../domain/stories.ts';
+import { renderDigest, type RenderedDigest } from '../templates/render.ts';
+import type { ViewContext } from '../templates/view-model.ts';
 import type { Clock, DigestStore, ArticleStore, Logger } from './ports.ts';
 
 export interface BuildDeps {
@@ -14,6 +17,8 @@ export interface BuildDeps {
   limits: { maxStories: number; maxPerTheme: number };
   publicUrl: string;
   postalAddress: string;
+  /** Largest HTML body to store for sending; MAX_HTML_BYTES when unset. */
+  maxHtmlBytes?: number;
 }
 
 export type BuildResult =
@@ -22,6 +27,12 @@ export type BuildResult =
   | { status: 'empty'; reason: string; articles: number; from: string; to: string };
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Gmail clips a message whose HTML passes about 102 KB and hides the rest, unsubscribe footer
+ * included. 90 KB leaves room for what personalisation adds (address, unsubscribe token).
+ */
+export const MAX_HTML_BYTES = 90_000;
 
 /**
  * window → stories → themes → rank → summaries → Digest (draft) → render once.
@@ -34,7 +45,9 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
   const now = clock.now();
   const { from, to } = await digestWindow(deps, now, opts);
   const window = { from: from.toISOString(), to: to.toISOString() };
-  if (from >= to) throw new RangeError(`The window is empty: --from ${window.from} is not before --to ${window.to}`);
+  if (from >= to) {
+    throw new FrontError('DIGEST_WINDOW_INVALID', `The window is empty: --from ${window.from} is not before --to ${window.to}`, { permanent: true });
+  }
   const id = digestId(from, to);
 
   const existing = await store.getDigest(id);
@@ -44,20 +57,11 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
   }
 
   const articles = await store.articlesBetween(from, to);
-  const previous = (await store.listDigests(4)).filter((d) => d.id !== id);
-  const history = new Map<string, string>();
-  const previousStories: { id: string; articleIds: string[] }[] = [];
-  // Oldest first, so the most recent appearance of a story wins in the map.
-  for (const digest of [...previous].reverse()) {
-    for (const theme of digest.themes) {
-      for (const story of theme.stories) {
-        history.set(story.id, digest.id);
-        previousStories.push({ id: story.id, articleIds: story.articles.map((a) => a.id) });
-      }
-    }
-  }
+  // Only issues that went out (or are going) count: readers never saw a draft.
+  const previous = (await store.listDigests(4)).filter((d) => d.id !== id && d.status !== 'draft');
+  const { history, previousStories } = storiesRunBefore(previous);
 
-  const digest = composeDigest({
+  const composed = composeDigest({
     id,
     articles,
     topic: deps.topic,
@@ -69,17 +73,94 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
     limits: deps.limits,
     publicUrl: deps.publicUrl,
   });
-  if (!digest) {
+  if (!composed) {
     const reason = articles.length === 0 ? 'no articles were collected in the window' : 'no article in the window is relevant to the topic';
     logger.info({ ...window, articles: articles.length, reason }, 'digest.empty');
     return { status: 'empty', reason, articles: articles.length, ...window };
   }
-  const rendered = await renderDigest(digest, { publicUrl: deps.publicUrl, postalAddress: deps.postalAddress });
-  await store.saveDigest(digest, rendered);
+  const ctx = { publicUrl: deps.publicUrl, postalAddress: deps.postalAddress };
+  const maxBytes = deps.maxHtmlBytes ?? MAX_HTML_BYTES;
+  const { digest, rendered, htmlBytes } = await renderWithinLimit(composed, ctx, maxBytes);
   const storyIds = digest.themes.flatMap((t) => t.stories.map((s) => s.id));
+  if (digest !== composed) {
+    const composedStories = composed.themes.reduce((n, t) => n + t.stories.length, 0);
+    logger.warn({ digestId: id, stories: storyIds.length, dropped: composedStories - storyIds.length, htmlBytes, maxHtmlBytes: maxBytes }, 'digest.trimmed');
+  }
+  await store.saveDigest(digest, rendered);
   await store.recordStories(digest.id, storyIds);
-  logger.info({ digestId: id, stories: storyIds.length, articles: articles.length, htmlBytes: rendered.html.length }, 'digest.built');
+  logger.info({ digestId: id, stories: storyIds.length, articles: articles.length, htmlBytes }, 'digest.built');
   return { status: 'built', digestId: id, stories: storyIds.length, articles: articles.length, ...window };
+}
+
+function htmlBytesOf(rendered: RenderedDigest): number {
+  return Buffer.byteLength(rendered.html, 'utf8');
+}
+
+/**
+ * Renders the digest, dropping its lowest-ranked stories until the HTML fits in maxBytes, so an
+ * issue Gmail would clip is never stored for sending. The HTML shrinks with every story dropped,
+ * so a binary search finds the fewest to drop in a handful of renders (~30 ms each). Throws when
+ * even the top story alone does not fit, rather than store an issue that cannot be sent whole.
+ */
+export async function renderWithinLimit(
+  digest: Digest,
+  ctx: ViewContext,
+  maxBytes: number,
+): Promise<{ digest: Digest; rendered: RenderedDigest; htmlBytes: number }> {
+  const rendered = await renderDigest(digest, ctx);
+  const htmlBytes = htmlBytesOf(rendered);
+  if (htmlBytes <= maxBytes) return { digest, rendered, htmlBytes };
+  const stories = digest.themes.reduce((n, t) => n + t.stories.length, 0);
+  const attempt = async (drop: number) => {
+    const trimmed = dropLowestRanked(digest, drop);
+    const out = await renderDigest(trimmed, ctx);
+    return { digest: trimmed, rendered: out, htmlBytes: htmlBytesOf(out) };
+  };
+  let best = await attempt(stories - 1);
+  if (best.htmlBytes > maxBytes) {
+    throw new FrontError(
+      'DIGEST_TOO_LARGE',
+      `digest ${digest.id}: the top story alone renders to ${best.htmlBytes} bytes of HTML, over the ${maxBytes}-byte limit`,
+      { permanent: true },
+    );
+  }
+  // Invariant: dropping `lo` stories is too big, dropping `hi` fits (and `best` holds that render).
+  let [lo, hi] = [0, stories - 1];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const tried = await attempt(mid);
+    if (tried.htmlBytes <= maxBytes) [hi, best] = [mid, tried];
+    else lo = mid;
+  }
+  return best;
+}
+
+/**
+ * Which stories ran before (id → the latest digest it ran in) and what to recognise them by. Weekly
+ * windows share no article, so a story continuing into this week is found by its terms; stored
+ * stories keep titles and summary sentences, not article texts, so those stand in for the articles.
+ */
+export function storiesRunBefore(previous: Digest[]): { history: Map<string, string>; previousStories: PreviousStory[] } {
+  const history = new Map<string, string>();
+  const byId = new Map<string, PreviousStory>();
+  // Oldest first, so the most recent appearance of a story wins.
+  for (const digest of [...previous].sort((a, b) => (a.periodEnd < b.periodEnd ? -1 : a.periodEnd > b.periodEnd ? 1 : 0))) {
+    for (const theme of digest.themes) {
+      for (const story of theme.stories) {
+        history.set(story.id, digest.id);
+        byId.set(story.id, { id: story.id, articleIds: story.articles.map((a) => a.id), terms: clusterTerms(standInArticles(story)) });
+      }
+    }
+  }
+  return { history, previousStories: [...byId.values()] };
+}
+
+function standInArticles(story: Story): Article[] {
+  return story.articles.map((a) => {
+    const summary = story.summary.filter((s) => s.sources[0]?.articleId === a.id).map((s) => s.text).join(' ');
+    const source = { feedId: '', outlet: a.outlet, url: a.url };
+    return { ...a, feedId: '', summary, fetchedAt: a.publishedAt, relevance: 0, fingerprint: '', sources: [source] };
+  });
 }
 
 /** Since the last digest that went out (or was approved), else the configured number of days. */

@@ -3,7 +3,9 @@ import { composeDigest, formatPeriod, type ComposeInput } from '../../src/domain
 import type { FeedConfig, TopicConfig } from '../../src/domain/model.ts';
 import { clusterStories } from '../../src/domain/stories.ts';
 import { assignTheme } from '../../src/domain/themes.ts';
-import { BASE_TIME, fixtureArticles } from './article-factory.ts';
+import { storiesRunBefore } from '../../src/pipeline/build-digest.ts';
+import { renderDigest } from '../../src/templates/render.ts';
+import { BASE_TIME, fixtureArticles, makeArticle } from './article-factory.ts';
 
 const topic: TopicConfig = {
   name: 'Mexico security',
@@ -108,6 +110,66 @@ describe('composeDigest', () => {
     const a = composeDigest(input());
     const b = composeDigest(input({ articles: [...fixtureArticles()].reverse() }));
     expect(b).toEqual(a);
+  });
+});
+
+describe('composeDigest: sources, languages and novelty', () => {
+  const stories = (d: ReturnType<typeof composeDigest>) => d!.themes.flatMap((t) => t.stories);
+
+  it('marks a story reported by a single outlet, in the data and in the rendered email', async () => {
+    const digest = composeDigest(input())!;
+    const single = stories(digest).filter((s) => s.outlets.length === 1);
+    expect(single.map((s) => s.outlets[0]).sort()).toEqual(['El Universal', 'The New York Times']);
+    for (const story of single) for (const sentence of story.summary) expect(sentence.sources.map((x) => x.outlet)).toEqual(story.outlets);
+    const { html } = await renderDigest(digest, { publicUrl: 'https://frontera.example', postalAddress: 'CDMX' });
+    expect(html.split('Single source').length - 1).toBe(single.length);
+  });
+
+  it('keeps every summary sentence sourced and in its story language', () => {
+    for (const story of stories(composeDigest(input()))) {
+      expect(story.summary.length).toBeGreaterThanOrEqual(1);
+      expect(story.summary.length).toBeLessThanOrEqual(3);
+      expect(story.summary.reduce((n, s) => n + s.text.split(/\s+/).length, 0)).toBeLessThanOrEqual(70);
+      for (const sentence of story.summary) {
+        expect(sentence.language).toBe(story.language);
+        expect(sentence.sources.length).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+
+  it('ranks a story readers saw last week lower unless it grew', () => {
+    const drone = (d: ReturnType<typeof composeDigest>) => stories(d).find((s) => s.articles.some((a) => a.id === 'drone-ap'))!;
+    const fresh = drone(composeDigest(input()));
+    const all = fresh.articles.map((a) => a.id);
+    const history = new Map([['s_drone', 'd_2026_46']]);
+    const unchanged = drone(composeDigest(input({ previousStories: [{ id: 's_drone', articleIds: all }], history })));
+    expect(unchanged.id).toBe('s_drone');
+    expect(unchanged.score).toBeCloseTo(fresh.score / 2, 2);
+    // Two new articles against a story of five last week: 2/7 of the coverage is new.
+    const grew = drone(composeDigest(input({ previousStories: [{ id: 's_drone', articleIds: ['drone-ap', 'w1', 'w2', 'w3', 'w4'] }], history })));
+    expect(grew.score).toBeCloseTo(fresh.score * (0.5 + 0.5 * (2 / 7)), 2);
+  });
+
+  it('recognises a story continuing into a week that shares no article with the last one', () => {
+    const lastWeek = composeDigest(input({ id: 'd_2026_46' }))!;
+    const { history, previousStories } = storiesRunBefore([lastWeek]);
+    const zambadaId = stories(lastWeek).find((s) => s.articles.some((a) => a.id === 'zambada-ap'))!.id;
+    const followUps = [
+      makeArticle({
+        id: 'zambada2-reuters', hour: 180, feedId: 'reuters', outlet: 'Reuters',
+        title: 'Judge orders Ismael Zambada Sicairos held after Culiacán arrest',
+        summary: 'A federal judge ordered Ismael Zambada Sicairos, son of Sinaloa cartel co-founder Ismael "El Mayo" Zambada, held pending trial after his arrest in Culiacán.',
+      }),
+      makeArticle({
+        id: 'zambada2-milenio', hour: 182, feedId: 'milenio', outlet: 'Milenio', language: 'es',
+        title: 'Vinculan a proceso a Ismael Zambada Sicairos, hijo de "El Mayo"',
+        summary: 'Un juez federal vinculó a proceso a Ismael Zambada Sicairos, detenido en Culiacán, Sinaloa.',
+      }),
+    ];
+    const next = composeDigest(input({ id: 'd_2026_47', articles: followUps, history, previousStories }))!;
+    const story = stories(next)[0]!;
+    expect(story.id).toBe(zambadaId);
+    expect(story.continuesFrom).toEqual({ digestId: 'd_2026_46' });
   });
 });
 

@@ -77,4 +77,40 @@ describe('splitSentences', () => {
     expect(splitSentences('   ')).toEqual([]);
     expect(splitSentences('No final period here')).toEqual(['No final period here']);
   });
+
+  it('handles Sr., Sen., Rep., Ms., Gral. and a.m. before a name or a new sentence', () => {
+    expect(splitSentences('El Sr. Pérez llegó a las 9 a.m. El juez lo escuchó.')).toEqual(['El Sr. Pérez llegó a las 9 a.m.', 'El juez lo escuchó.']);
+    expect(splitSentences('Sen. Ted Cruz said the U.S. must act. Rep. Smith disagreed. Ms. Sheinbaum spoke.')).toEqual([
+      'Sen. Ted Cruz said the U.S. must act.',
+      'Rep. Smith disagreed.',
+      'Ms. Sheinbaum spoke.',
+    ]);
+    expect(splitSentences('He met Sr. Guzmán’s lawyer in the U.S. Attorney’s office.')).toEqual(['He met Sr. Guzmán’s lawyer in the U.S. Attorney’s office.']);
+    expect(splitSentences('El operativo inició a las 5 a.m. y terminó a las 2 p.m. del martes.')).toHaveLength(1);
+    expect(splitSentences('La FGR informó que el Gral. Trevilla asistió. ¡Es un hecho histórico!')).toEqual([
+      'La FGR informó que el Gral. Trevilla asistió.',
+      '¡Es un hecho histórico!',
+    ]);
+    expect(splitSentences('The U.S.-Mexico border is long. It spans 3,000 km. The cartel earned $1.5 million.')).toEqual([
+      'The U.S.-Mexico border is long.',
+      'It spans 3,000 km.',
+      'The cartel earned $1.5 million.',
+    ]);
+  });
+
+  it('keeps Spanish quotes and inverted marks inside their sentence', () => {
+    expect(splitSentences('Sheinbaum dijo: «No habrá intervención.» Luego se fue.')).toEqual([
+      'Sheinbaum dijo: «No habrá intervención.»',
+      'Luego se fue.',
+    ]);
+    expect(splitSentences('«¿Quién autorizó el operativo?», preguntó el diputado. Nadie respondió.')).toEqual([
+      '«¿Quién autorizó el operativo?», preguntó el diputado.',
+      'Nadie respondió.',
+    ]);
+    expect(splitSentences('“Mexico will not be subordinated,” she said. Trump said: "We will act!" He did not elaborate.')).toEqual([
+      '“Mexico will not be subordinated,” she said.',
+      'Trump said: "We will act!"',
+      'He did not elaborate.',
+    ]);
+  });
 });

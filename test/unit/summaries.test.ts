@@ -90,4 +90,79 @@ describe('summarizeStory', () => {
     expect(words(short.sentences[0]!.text)).toBeLessThanOrEqual(30);
     expect(summarizeStory([...articles].reverse())).toEqual(summarizeStory(articles));
   });
+
+  it('gives two or three sentences when the material allows, even if one long sentence ranks first', () => {
+    const long =
+      'Mexican marines and soldiers arrested the regional leader of the cartel in a pre-dawn raid on a ranch outside Culiacán on Thursday, ' +
+      'seizing rifles, grenades, armoured trucks and several kilograms of fentanyl pills, according to a statement from the security cabinet that was released hours later ' +
+      'by the office of the president in Mexico City, where officials described the operation as a major blow to the group.';
+    const a = makeArticle({
+      id: 'long-1', title: 'Marines arrest cartel leader near Culiacán',
+      summary: `${long} The detainee was flown by helicopter to a federal prison in the State of Mexico. Prosecutors said they will seek charges of organised crime and arms trafficking.`,
+    });
+    const b = makeArticle({
+      id: 'long-2', feedId: 'ap', outlet: 'AP', title: 'Cartel leader arrested in Sinaloa',
+      summary: `${long} Officials in Washington had sought his arrest and extradition for more than five years.`,
+    });
+    const summary = check([a, b]);
+    // No other sentence fits next to it within 70 words, but two of the others fit together.
+    expect(words(long)).toBeGreaterThan(58);
+    expect(summary.sentences.length).toBeGreaterThanOrEqual(2);
+    expect(summary.sentences.length).toBeLessThanOrEqual(3);
+  });
+
+  it('never picks two sentences that say nearly the same thing (MMR)', () => {
+    const variants = [
+      'Mexico transferred 26 cartel members to the United States on Tuesday, the attorney general said.',
+      'Mexico transferred 26 cartel members to the United States on Tuesday, the attorney general said in a statement.',
+      'On Tuesday Mexico transferred 26 cartel members to the United States, the attorney general said.',
+    ];
+    const outlets: Array<[string, string]> = [['reuters', 'Reuters'], ['ap', 'AP'], ['nyt', 'NYT']];
+    const articles = variants.map((v, i) =>
+      makeArticle({
+        id: `v${i}`, feedId: outlets[i]![0], outlet: outlets[i]![1], hour: i, title: `Transfer story ${i}`,
+        summary: `${v} ${['Defence lawyers said the transfer ignored extradition rules.', 'The group includes CJNG operators wanted in Texas.', 'It was the second such transfer this year.'][i]}`,
+      }),
+    );
+    const summary = check(articles);
+    expect(summary.sentences.filter((s) => variants.includes(s.text))).toHaveLength(1);
+    // The repeated sentence is supported by all three outlets.
+    expect(summary.sentences.find((s) => variants.includes(s.text))!.sources.map((s) => s.outlet).sort()).toEqual(['AP', 'NYT', 'Reuters']);
+  });
+
+  it('cites only the outlets whose text says the same, a headline included', () => {
+    const a = makeArticle({
+      id: 's1', title: 'Mexico extradites Caro Quintero associates',
+      summary: 'Mexico extradited four associates of Rafael Caro Quintero to Texas on Friday. The weather in Mexico City was mild that day.',
+    });
+    const b = makeArticle({ id: 's2', feedId: 'ap', outlet: 'AP', hour: 1, title: 'Four Caro Quintero associates extradited to Texas on Friday' });
+    const c = makeArticle({ id: 's3', feedId: 'nyt', outlet: 'NYT', hour: 2, title: 'Caro Quintero associates sent north', summary: 'Football fans packed the stadium in Monterrey for the final.' });
+    const summary = check([a, b, c]);
+    const extradited = summary.sentences.find((s) => s.text.startsWith('Mexico extradited four'))!;
+    expect(extradited.sources.map((s) => s.outlet)).toEqual(['Reuters', 'AP']);
+  });
+
+  it('writes a mixed-language story in the language most outlets used, and only in it', () => {
+    // Three English articles from one outlet against two Spanish outlets: Spanish wins by outlets.
+    const en = ['1', '2', '3'].map((n) =>
+      makeArticle({
+        id: `en${n}`, hour: Number(n), title: `Drone attack kills soldiers in Michoacán, update ${n}`,
+        summary: 'Eight Mexican soldiers were killed by explosives dropped from drones in Michoacán. Officials blamed the CJNG.',
+      }),
+    );
+    const es = story('drone-').filter((a) => a.language === 'es');
+    expect(new Set(es.map((a) => a.outlet)).size).toBe(2);
+    const summary = check([...en, ...es]);
+    expect(summary.language).toBe('es');
+    expect(es.map((a) => a.title)).toContain(summary.headline);
+    for (const sentence of summary.sentences) {
+      expect(sentence.language).toBe('es');
+      expect(es.some((a) => a.summary.includes(sentence.text))).toBe(true);
+    }
+    // Wire copies count for every outlet that carried them: now English has three outlets.
+    const wire = makeArticle({ ...en[0]!, id: 'wire', copies: [['abc', 'ABC News'], ['pbs', 'PBS']] });
+    const english = check([wire, ...es]);
+    expect(english.language).toBe('en');
+    expect(english.sentences.every((s) => s.language === 'en' && wire.summary.includes(s.text))).toBe(true);
+  });
 });
