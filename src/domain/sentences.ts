@@ -14,8 +14,11 @@ const NEVER_ENDS = new Set(
   ).split(' '),
 );
 
-// "No. 2", "Art. 19": abbreviations only when a number follows ("He said no. Then…" still splits).
-const BEFORE_NUMBER = new Set('no nos nº núm num art arts fig vol op'.split(' '));
+// "No. 2", "Art. 19", "on Nov. 27", "starting Jan. 1": abbreviations only when a number follows
+// ("He said no. Then…" still splits). Month abbreviations (EN and ES) are a wire-copy staple.
+const BEFORE_NUMBER = new Set(
+  'no nos nº núm num art arts fig vol op jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic'.split(' '),
+);
 
 // Abbreviations that also end sentences ("... for the U.S. The talks ..."): split only when the
 // next word is a capitalised function word, which a name or a noun phrase rarely starts with.

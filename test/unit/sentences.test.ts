@@ -10,6 +10,16 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('keeps dated wire copy together ("on Nov. 27", "starting Jan. 1")', () => {
+    expect(
+      splitSentences('Trump said he would impose a 30% tariff starting Jan. 1 unless flows fall. The ambush on Nov. 27 killed six. El ataque del 3 de dic. fue en Jalisco.'),
+    ).toEqual([
+      'Trump said he would impose a 30% tariff starting Jan. 1 unless flows fall.',
+      'The ambush on Nov. 27 killed six.',
+      'El ataque del 3 de dic. fue en Jalisco.',
+    ]);
+  });
+
   it('does not split after titles that precede names', () => {
     expect(splitSentences('Gen. Luis Rodríguez met Dr. Smith and Mr. Jones. Sra. López y el Lic. Pérez no asistieron.')).toEqual([
       'Gen. Luis Rodríguez met Dr. Smith and Mr. Jones.',
