@@ -1,5 +1,6 @@
 import type { Article, ArticleSource } from './model.ts';
 import { tokenize } from './terms.ts';
+import { uniqueBy } from './collections.ts';
 
 /**
  * Wire copies: the same agency text republished by several outlets under different URLs and often
@@ -177,14 +178,7 @@ function bucketKeys(f: Features): string[] {
 }
 
 function mergeSources(into: ArticleSource[], more: ArticleSource[]): ArticleSource[] {
-  const urls = new Set(into.map((s) => s.url));
-  const out = [...into];
-  for (const s of more) {
-    if (urls.has(s.url)) continue;
-    urls.add(s.url);
-    out.push(s);
-  }
-  return out;
+  return uniqueBy([into, more], (s) => s.url);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Article, Language, SummarySentence } from './model.ts';
 import { splitSentences } from './sentences.ts';
 import { compareArticles } from './stories.ts';
 import { tokenize } from './terms.ts';
+import { uniqueBy } from './collections.ts';
 
 /**
  * Extractive story summaries: sentences are copied from the articles' own summaries, never
@@ -84,16 +85,7 @@ function sourcesOf(article: Article): Source[] {
 
 /** The source article's outlets first, then other supporting articles', one entry per outlet. */
 function mergeSources(lists: Source[][]): Source[] {
-  const seen = new Set<string>();
-  const out: Source[] = [];
-  for (const list of lists) {
-    for (const s of list) {
-      if (seen.has(s.outlet)) continue;
-      seen.add(s.outlet);
-      out.push(s);
-    }
-  }
-  return out;
+  return uniqueBy(lists, (s) => s.outlet);
 }
 
 /** Personalised PageRank over the similarity graph, teleporting by the lead-position prior. */
