@@ -74,7 +74,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exitCode = 1;
+    const e = err as NodeJS.ErrnoException;
+    console.error(`eval:stories: ${e.code === 'ENOENT' ? `no such file: ${e.path}` : e instanceof Error ? e.message : String(err)}`);
+    process.exitCode = e.code === 'ENOENT' ? 2 : 1;
   }
 }
