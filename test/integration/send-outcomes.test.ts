@@ -1,0 +1,96 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStore } from '../../src/adapters/redis-store.ts';
+import { createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
+import { isFrontError } from '../../src/domain/errors.ts';
+import { sendBatch, type SendDeps } from '../../src/pipeline/send-batch.ts';
+import type { Store } from '../../src/pipeline/ports.ts';
+import { renderDigest } from '../../src/templates/render.ts';
+import { makeDigestFixture } from '../unit/digest-fixture.ts';
+import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
+/**
+ * What the ledger records for each SMTP outcome, against a real SMTP server that refuses, defers
+ * or drops the connection after DATA, and that re-running a batch never sends twice.
+ */
+describe('send outcomes in the ledger', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  let store: Store;
+  let sink: SmtpSink;
+  let deps: SendDeps;
+  const busyOnce = new Set<string>();
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+    store = createRedisStore(client, 'outcomes');
+    sink = await startSmtpSink({
+      failRcpt: (addr) => {
+        if (addr.startsWith('gone@')) return 550;
+        // Busy the first time only: a retry of the batch gets through.
+        if (addr.startsWith('busy@') && !busyOnce.has(addr)) {
+          busyOnce.add(addr);
+          return 451;
+        }
+        return undefined;
+      },
+      dropAfterData: (addr) => addr.startsWith('flaky@'),
+    });
+    deps = {
+      store,
+      mailer: createSmtpMailer({ url: sink.url, poolSize: 2, from: 'Frontera <digest@frontera.test>' }),
+      clock: { now: () => new Date() },
+      logger: quiet,
+      mail: { from: 'Frontera <digest@frontera.test>', publicUrl: 'https://frontera.test', secret: 'k'.repeat(40) },
+      cache: new Map(),
+    };
+  });
+  afterAll(async () => {
+    await deps?.mailer.close();
+    await sink?.stop();
+    client?.disconnect();
+    await redis?.stop();
+  });
+
+  it('records sent, bounced, uncertain and retried deliveries, and never sends one twice', async () => {
+    const digest = makeDigestFixture();
+    await store.saveDigest(digest, await renderDigest(digest, { publicUrl: 'https://frontera.test', postalAddress: 'CDMX' }));
+    const emails = ['ok@example.org', 'gone@example.org', 'busy@example.org', 'flaky@example.org', 'left@example.org'];
+    const subs = await Promise.all(emails.map((email) => store.upsertSubscriber({ email, status: 'confirmed' })));
+    const ids = subs.map((s) => s.id);
+    await store.freezeAudience(digest.id, ids);
+    // Unsubscribes after the audience froze, before the claim: honoured.
+    await store.setSubscriberStatus(subs[4]!.id, 'unsubscribed');
+
+    const first = await sendBatch(deps, digest.id, ids).catch((err: unknown) => err);
+    // The 451 makes the batch fail as a whole so BullMQ retries it.
+    expect(isFrontError(first) && first.code).toBe('SMTP_TRANSIENT');
+    const state = async (i: number) => (await store.getDelivery(digest.id, ids[i]!))?.state;
+    expect(await state(0)).toBe('sent');
+    expect(await state(1)).toBe('bounced');
+    expect(await state(2)).toBe('failed');
+    expect(await state(3)).toBe('uncertain');
+    expect(await state(4)).toBe('skipped');
+    expect((await store.getSubscriber(ids[1]!))?.status).toBe('bounced');
+
+    // The retry (same batch, as BullMQ would run it) sends only the deferred one.
+    const retry = await sendBatch(deps, digest.id, ids);
+    expect(retry).toMatchObject({ sent: 1, skipped: 4 });
+    expect(await state(2)).toBe('sent');
+
+    const accepted = sink.messages.flatMap((m) => m.envelope.to);
+    expect(accepted.filter((a) => a === 'ok@example.org')).toHaveLength(1);
+    expect(accepted.filter((a) => a === 'busy@example.org')).toHaveLength(1);
+    expect(accepted).not.toContain('gone@example.org');
+    expect(accepted).not.toContain('left@example.org');
+    // The uncertain one crossed the wire once and is not retried automatically.
+    expect(await state(3)).toBe('uncertain');
+
+    expect(await store.deliveryCounts(digest.id)).toMatchObject({ sent: 2, bounced: 1, uncertain: 1, skipped: 1, pending: 0, sending: 0, failed: 0 });
+    expect((await store.getDigest(digest.id))?.status).toBe('sent');
+  });
+});
