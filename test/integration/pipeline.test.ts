@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
+import { sendTestCopy } from '../../src/cli/commands/send-test.ts';
+import type { Digest } from '../../src/domain/model.ts';
 import { SAMPLE_WEEK_END, startSampleServer } from '../../src/cli/demo/sample-server.ts';
 import { buildNow, collectNow, sendNow } from '../../src/cli/operations.ts';
 import type { Progress } from '../../src/cli/progress.ts';
@@ -13,6 +17,7 @@ import { startWorkers, type Workers } from '../../src/workers/index.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
+const run = promisify(execFile);
 const silent: Progress = { update() {}, done() {}, line() {} };
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -141,4 +146,28 @@ describe('the weekly digest, end to end', () => {
     expect(result?.status).toBe('empty');
     expect(sink.messages).toHaveLength(3);
   });
+
+  it('lets an operator preview, inspect as JSON and send one test copy outside the ledger', async () => {
+    const digest = await app.store.latestDigest();
+    const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'e2e', DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) };
+    const out = join(dataDir, 'preview.html');
+    const preview = await run('node', ['bin/frontera.mjs', 'preview', digest!.id, '--out', out], { env });
+    expect(preview.stdout.trim()).toBe(out);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain(digest!.themes[0]!.stories[0]!.headline.slice(0, 20).replace(/&/g, '&amp;').replace(/'/g, '&#39;'));
+    expect(html).not.toContain('%%FRONTERA_');
+
+    const shown = JSON.parse((await run('node', ['bin/frontera.mjs', 'digest', 'show', digest!.id, '--json'], { env })).stdout) as Digest;
+    const story = shown.themes[0]!.stories[0]!;
+    expect(story.summary[0]!.sources[0]!.url).toMatch(/^https?:/);
+    expect(story.articles.length).toBeGreaterThan(0);
+
+    const before = sink.messages.length;
+    await sendTestCopy(app, digest!.id, 'editor@example.org');
+    expect(sink.messages).toHaveLength(before + 1);
+    const mail = await simpleParser(sink.messages.at(-1)!.raw);
+    expect(mail.subject).toMatch(/^\[Test\] Frontera/);
+    expect((await app.store.deliveryCounts(digest!.id)).sent).toBe(3);
+  });
 });
+
