@@ -78,6 +78,7 @@ export async function benchSend(): Promise<void> {
         logger: quiet,
         mail: { from: 'Frontera <digest@frontera.example>', publicUrl: 'https://frontera.example', secret: 's'.repeat(40) },
         cache: new Map(),
+        concurrency: POOL,
       };
       const batches: string[][] = [];
       for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
@@ -95,7 +96,7 @@ export async function benchSend(): Promise<void> {
     }
     const sorted = [...runs].sort((a, b) => a.ms - b.ms);
     const median = sorted[1]!;
-    console.log(`send ${N.toLocaleString()} messages (Redis ledger + pooled SMTP ×${POOL}, ${CONCURRENCY} batch jobs of ${BATCH}):`);
+    console.log(`send ${N.toLocaleString()} messages (Redis ledger + pooled SMTP ×${POOL}, ${CONCURRENCY} batch jobs of ${BATCH}, ${POOL} deliveries in flight each):`);
     console.log(`  median ${fmt(median.ms)} → ${Math.round((N / median.ms) * 1000)} messages/s (runs ${runs.map((r) => fmt(r.ms)).join(', ')})`);
     console.log(`  peak RSS growth during a run: ${Math.max(...runs.map((r) => r.peakMb)).toFixed(0)} MB (process RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB)`);
 

@@ -11,6 +11,8 @@ export interface SendDeps {
   clock: Clock;
   logger: Logger;
   mail: { from: string; replyTo?: string; publicUrl: string; secret: string };
+  /** Deliveries in flight at once within a batch; match the SMTP pool size. Default 1. */
+  concurrency?: number;
   /** Prepared (encoded-once) messages per digest; the worker keeps one across batches. */
   cache?: Map<string, PreparedDigestMail>;
 }
@@ -43,17 +45,17 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
   const domain = envelopeFrom.split('@')[1] ?? 'frontera.local';
   const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, retryable: 0 };
 
-  for (const subscriberId of subscriberIds) {
+  const deliverOne = async (subscriberId: string): Promise<void> => {
     const claim = await store.claimDelivery(digestId, subscriberId);
     if (!claim.claimed) {
       result.skipped++;
-      continue;
+      return;
     }
     const subscriber = await store.getSubscriber(subscriberId);
     if (!subscriber) {
       await store.recordOutcome(digestId, subscriberId, { state: 'failed', error: 'subscriber record missing' });
       result.failed++;
-      continue;
+      return;
     }
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
@@ -84,7 +86,17 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
       if (outcome.retry) result.retryable++;
       logger.warn({ digestId, subscriberId, state: outcome.state, error: outcome.error }, 'delivery.failed');
     }
-  }
+  };
+
+  // Each delivery is claimed on its own, so several can be in flight at once: enough to keep every
+  // pooled SMTP connection busy instead of waiting on one round trip at a time.
+  let next = 0;
+  const lanes = Math.max(1, Math.min(deps.concurrency ?? 1, subscriberIds.length));
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < subscriberIds.length) await deliverOne(subscriberIds[next++]!);
+    }),
+  );
   logger.info({ digestId, ...result }, 'send.batch_done');
   await settleDigest(store, digestId, clock, logger);
   if (result.retryable > 0) {

@@ -23,6 +23,7 @@ export function startSendWorker(app: App): Worker {
     logger: app.logger,
     mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
     cache,
+    concurrency: env.SMTP_POOL_SIZE,
   };
   return new Worker(
     QUEUES.send,

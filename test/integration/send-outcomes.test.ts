@@ -47,6 +47,8 @@ describe('send outcomes in the ledger', () => {
       logger: quiet,
       mail: { from: 'Frontera <digest@frontera.test>', publicUrl: 'https://frontera.test', secret: 'k'.repeat(40) },
       cache: new Map(),
+      // Several deliveries in flight, as the worker runs them.
+      concurrency: 3,
     };
   });
   afterAll(async () => {
