@@ -32,7 +32,10 @@ export interface App {
   close(): Promise<void>;
 }
 
-export const USER_AGENT = 'FronteraDigest/0.1 (+https://github.com/frontera-digest; weekly news digest; contact via PUBLIC_URL)';
+/** Publishers see who fetches their feed and where to reach us: the instance's public URL. */
+export function userAgent(publicUrl: string): string {
+  return `FronteraDigest/0.1 (+${publicUrl}; weekly news digest)`;
+}
 
 export async function createApp(
   config: AppConfig,
@@ -63,7 +66,7 @@ export async function createApp(
       timeoutMs: env.FETCH_TIMEOUT_MS,
       maxBytes: env.FETCH_MAX_BYTES,
       maxRedirects: env.FETCH_MAX_REDIRECTS,
-      userAgent: USER_AGENT,
+      userAgent: userAgent(env.PUBLIC_URL),
     }),
     parser: createFeedParser(),
     mailer,
