@@ -144,6 +144,11 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
       return raw ? Delivery.parse(JSON.parse(raw)) : undefined;
     },
 
+    async listDeliveries(digestId, state) {
+      const all = (await redis.hvals(k.deliveries(digestId))).map((raw) => Delivery.parse(JSON.parse(raw)));
+      return (state ? all.filter((d) => d.state === state) : all).sort((a, b) => a.subscriberId.localeCompare(b.subscriberId));
+    },
+
     async deliveryCounts(digestId) {
       const raw = await redis.hgetall(k.deliveryCounts(digestId));
       const counts = Object.fromEntries(DeliveryState.options.map((s) => [s, 0])) as Record<DeliveryState, number>;

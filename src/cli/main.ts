@@ -14,6 +14,8 @@ Pipeline (enqueue BullMQ jobs and wait, showing progress; --no-wait prints job i
 Digests:
   preview [DIGEST_ID] [--out FILE]    write the rendered HTML (default: the latest digest)
   digest list [--json] | digest show ID [--json]
+  deliveries list ID [--state uncertain]   who got what; resolve ID EMAIL --as sent|failed reconciles
+                                      an uncertain delivery (failed: the next send retries it)
 Feeds:
   feeds list [--json] | feeds check URL [--json]
 Subscribers:
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   run: async (a) => (await import('./commands/pipeline.ts')).runCommand(a),
   preview: async (a) => (await import('./commands/digests.ts')).previewCommand(a),
   digest: async (a) => (await import('./commands/digests.ts')).digestCommand(a),
+  deliveries: async (a) => (await import('./commands/deliveries.ts')).deliveriesCommand(a),
   feeds: async (a) => (await import('./commands/feeds.ts')).feedsCommand(a),
   subscribers: async (a) => (await import('./commands/subscribers.ts')).subscribersCommand(a),
   worker: async (a) => (await import('./commands/services.ts')).workerCommand(a),

@@ -135,6 +135,8 @@ export interface DeliveryLedger {
     outcome: { state: Exclude<DeliveryState, 'pending' | 'sending'>; messageId?: string; error?: string },
   ): Promise<void>;
   getDelivery(digestId: string, subscriberId: string): Promise<Delivery | undefined>;
+  /** Every delivery of a digest (optionally in one state), for operators reconciling a send. */
+  listDeliveries(digestId: string, state?: DeliveryState): Promise<Delivery[]>;
   deliveryCounts(digestId: string): Promise<Record<DeliveryState, number>>;
 }
 

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/adapters/redis-store.ts';
@@ -10,6 +13,7 @@ import { makeDigestFixture } from '../unit/digest-fixture.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 
+const run = promisify(execFile);
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /**
@@ -23,6 +27,7 @@ describe('send outcomes in the ledger', () => {
   let sink: SmtpSink;
   let deps: SendDeps;
   const busyOnce = new Set<string>();
+  const droppedOnce = new Set<string>();
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -38,7 +43,12 @@ describe('send outcomes in the ledger', () => {
         }
         return undefined;
       },
-      dropAfterData: (addr) => addr.startsWith('flaky@'),
+      // Drops the connection after DATA the first time only.
+      dropAfterData: (addr) => {
+        if (!addr.startsWith('flaky@') || droppedOnce.has(addr)) return false;
+        droppedOnce.add(addr);
+        return true;
+      },
     });
     deps = {
       store,
@@ -95,4 +105,23 @@ describe('send outcomes in the ledger', () => {
     expect(await store.deliveryCounts(digest.id)).toMatchObject({ sent: 2, bounced: 1, uncertain: 1, skipped: 1, pending: 0, sending: 0, failed: 0 });
     expect((await store.getDigest(digest.id))?.status).toBe('sent');
   });
+
+  it('lets an operator list an uncertain delivery and resolve it, after which send retries it once', async () => {
+    const digest = makeDigestFixture();
+    const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'outcomes', SECRET_KEY: 'k'.repeat(40), DATA_DIR: tmpdir() };
+    const cli = (...args: string[]) => run('node', ['bin/frontera.mjs', 'deliveries', ...args], { env });
+
+    const uncertain = JSON.parse((await cli('list', digest.id, '--state', 'uncertain', '--json')).stdout) as { email: string }[];
+    expect(uncertain.map((d) => d.email)).toEqual(['flaky@example.org']);
+    const wrong = await cli('resolve', digest.id, 'ok@example.org', '--as', 'failed').catch((e: { code: number; stderr: string }) => e);
+    expect(wrong).toMatchObject({ code: 2 });
+    expect((wrong as { stderr: string }).stderr).toContain('is sent');
+
+    await cli('resolve', digest.id, 'flaky@example.org', '--as', 'failed');
+    const before = sink.messages.length;
+    expect(await sendBatch(deps, digest.id, await store.audience(digest.id))).toMatchObject({ sent: 1 });
+    expect(sink.messages.length).toBe(before + 1);
+    expect(await store.deliveryCounts(digest.id)).toMatchObject({ sent: 3, uncertain: 0 });
+  });
 });
+
