@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
     digestsByPeriodEnd: `${p}digests:by-period-end`,
     storyHistory: `${p}stories:last-digest`,
     subscriber: (id: string) => `${p}subscriber:${id}`,
+    /** set (with a TTL) while a confirmation email to this subscriber is recent */
+    confirmationSent: (id: string) => `${p}subscriber:${id}:confirmation-sent`,
     /** the Lua scripts build subscriber keys from this, since the id is only known inside them */
     subscriberPrefix: `${p}subscriber:`,
     subscriberEmails: `${p}subscribers:by-email`,

@@ -9,7 +9,8 @@ import { defineScript, execPipeline, type RedisKeys } from './redis-keys.ts';
  * the same address (a double-clicked form, an import racing the web) must yield one subscriber.
  * Subscriber keys are built inside the script because the id is only known there; that is fine
  * on a single Redis (Frontera does not run on Cluster).
- * ARGV: emailKey, email, name, hasName, status, now, newId, subscriberPrefix, statusPrefix
+ * ARGV: emailKey, email, name, hasName, status, now, newId, subscriberPrefix, statusPrefix,
+ * onlyFrom (comma-separated statuses an existing subscriber may move from; '' = any).
  */
 const UPSERT_LUA = `
 local id = redis.call('HGET', KEYS[1], ARGV[1])
@@ -25,7 +26,8 @@ end
 local key = ARGV[8] .. id
 local changed = false
 local old = redis.call('HGET', key, 'status')
-if old ~= ARGV[5] then
+local allowed = ARGV[10] == '' or (old and string.find(',' .. ARGV[10] .. ',', ',' .. old .. ',', 1, true))
+if old ~= ARGV[5] and allowed then
   if old then redis.call('SREM', ARGV[9] .. old, id) end
   redis.call('SADD', ARGV[9] .. ARGV[5], id)
   redis.call('HSET', key, 'status', ARGV[5])
@@ -76,7 +78,7 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
   }
 
   return {
-    async upsertSubscriber({ email, name, status }) {
+    async upsertSubscriber({ email, name, status, onlyFrom }) {
       const trimmed = email.normalize('NFC').trim();
       const id = (await upsert.run(
         [k.subscriberEmails],
@@ -90,6 +92,7 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
           `sub_${randomBytes(10).toString('hex')}`,
           k.subscriberPrefix,
           statusPrefix,
+          (onlyFrom ?? []).map((st) => SubscriberStatus.parse(st)).join(','),
         ],
       )) as string;
       const sub = await getSubscriber(id);
@@ -98,6 +101,11 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
     },
 
     getSubscriber,
+
+    async claimConfirmationSlot(id, ttlMs) {
+      // SET NX PX: two form posts racing each other get one slot, and the slot expires by itself.
+      return (await redis.set(k.confirmationSent(id), '1', 'PX', ttlMs, 'NX')) === 'OK';
+    },
 
     async findByEmail(email) {
       const id = await redis.hget(k.subscriberEmails, emailKey(email));

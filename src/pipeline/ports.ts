@@ -103,9 +103,15 @@ export interface DigestStore {
 }
 
 export interface SubscriberStore {
-  /** Adds or, for a known address, updates status; emails are compared case-insensitively. */
-  upsertSubscriber(input: { email: string; name?: string; status: SubscriberStatus }): Promise<Subscriber>;
+  /**
+   * Adds or, for a known address, updates status; emails are compared case-insensitively.
+   * `onlyFrom` makes the status change conditional, atomically: a known subscriber whose current
+   * status is not listed keeps it (a sign-up never demotes someone who just confirmed).
+   */
+  upsertSubscriber(input: { email: string; name?: string; status: SubscriberStatus; onlyFrom?: SubscriberStatus[] }): Promise<Subscriber>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
+  /** True at most once per `ttlMs` per subscriber: the right to send them a confirmation email. */
+  claimConfirmationSlot(id: string, ttlMs: number): Promise<boolean>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   listSubscribers(status?: SubscriberStatus): Promise<Subscriber[]>;
   setSubscriberStatus(id: string, status: SubscriberStatus): Promise<Subscriber | undefined>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
 import { signToken, verifyToken } from '../domain/tokens.ts';
 import { escapeHtml } from '../templates/escape.ts';
-import type { Clock, Logger, Mailer, SubscriberStore } from './ports.ts';
+import type { Logger, Mailer, SubscriberStore } from './ports.ts';
 
 /**
  * The subscriber lifecycle as the web and the CLI drive it: subscribe (double opt-in), confirm,
@@ -20,7 +20,6 @@ export interface SubscriptionDeps {
    * used in the email's wording; kept so callers configure one value in one place.
    */
   from: string;
-  clock?: Clock;
   logger?: Logger;
 }
 
@@ -77,21 +76,25 @@ export async function subscribe(deps: SubscriptionDeps, input: SubscribeInput): 
     return { status: 'suppressed' };
   }
 
-  // The form must not become a way to flood someone's inbox: one confirmation per address per
-  // RESEND_AFTER_MS; the response stays the same neutral "check your inbox".
-  const now = (deps.clock?.now() ?? new Date()).getTime();
-  if (existing?.status === 'pending' && now - Date.parse(existing.updatedAt) < RESEND_AFTER_MS) {
-    deps.logger?.info({ subscriberId: existing.id }, 'subscriber.confirmation_throttled');
+  // New, pending (asked again: resend) or unsubscribed (re-subscribing must be confirmed afresh,
+  // else anyone could re-add an address that opted out). The change is conditional inside the
+  // store, so a confirmation or bounce landing since findByEmail above is never undone.
+  const subscriber = await deps.store.upsertSubscriber({
+    email,
+    ...(name === undefined ? {} : { name }),
+    status: 'pending',
+    onlyFrom: ['pending', 'unsubscribed'],
+  });
+  if (subscriber.status === 'confirmed') return { status: 'already-confirmed' };
+  if (subscriber.status === 'bounced') return { status: 'suppressed' };
+  // The form must not become a way to flood someone's inbox: while an address stays pending it
+  // gets one confirmation per RESEND_AFTER_MS; the response stays the same neutral "check your
+  // inbox". A new or returning (unsubscribed) reader always gets theirs.
+  const slot = await deps.store.claimConfirmationSlot(subscriber.id, RESEND_AFTER_MS);
+  if (!slot && existing?.status === 'pending') {
+    deps.logger?.info({ subscriberId: subscriber.id }, 'subscriber.confirmation_throttled');
     return { status: 'pending' };
   }
-
-  // New, pending (asked again: resend) or unsubscribed (re-subscribing must be confirmed afresh,
-  // else anyone could re-add an address that opted out). The store keeps the id for a known email.
-  // Read-then-write: a confirm landing between findByEmail and here would be set back to pending;
-  // the store has no compare-and-set for this, and the cost is one more confirmation click.
-  const subscriber = await deps.store.upsertSubscriber(
-    name === undefined ? { email, status: 'pending' } : { email, name, status: 'pending' },
-  );
   const token = signToken(deps.secret, 'confirm', subscriber.id);
   const link = `${trimSlash(deps.publicUrl)}/confirm?token=${encodeURIComponent(token)}`;
   await deps.mailer.sendMail(confirmationMessage(subscriber.email, link, deps));

@@ -137,6 +137,24 @@ describe('digests', () => {
 });
 
 describe('subscribers', () => {
+  it('changes status only from the statuses allowed, atomically (a sign-up never demotes a confirmed reader)', async () => {
+    const c = await store.upsertSubscriber({ email: 'kept@example.org', status: 'confirmed' });
+    const again = await store.upsertSubscriber({ email: 'kept@example.org', status: 'pending', onlyFrom: ['pending', 'unsubscribed'] });
+    expect(again).toMatchObject({ id: c.id, status: 'confirmed' });
+    await store.setSubscriberStatus(c.id, 'unsubscribed');
+    const back = await store.upsertSubscriber({ email: 'kept@example.org', status: 'pending', onlyFrom: ['pending', 'unsubscribed'] });
+    expect(back.status).toBe('pending');
+    expect((await store.listSubscribers('unsubscribed')).map((s) => s.id)).not.toContain(c.id);
+  });
+
+  it('grants one confirmation slot per subscriber until it expires', async () => {
+    const s = await store.upsertSubscriber({ email: 'slot@example.org', status: 'pending' });
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimConfirmationSlot(s.id, 150)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await store.claimConfirmationSlot(s.id, 150)).toBe(true);
+  });
+
   it('upserts by case-insensitive, trimmed email and keeps status sets', async () => {
     const a = await store.upsertSubscriber({ email: 'Ana.Lopez@Example.org', name: 'Ana López', status: 'pending' });
     expect(a.id).toMatch(/^sub_/);
