@@ -15,6 +15,36 @@ export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Re
 }
 
 /**
+ * One connection attempt, no retries, before anything else opens a connection: a wrong or dead
+ * REDIS_URL becomes one error naming the URL and the cause, instead of every client's reconnect
+ * loop printing "Unhandled error event" traces, or a failed CONFIG GET read as an eviction policy.
+ */
+export async function probeRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  let lastError: Error | undefined;
+  client.on('error', (err: Error) => (lastError = err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    const cause = (lastError ?? (err as Error)).message || String(err);
+    throw new FrontError('REDIS_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)}: ${cause}`, { permanent: true });
+  } finally {
+    client.disconnect();
+  }
+}
+
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/**
  * Connection options (not a client) for BullMQ, so that each Queue, Worker and QueueEvents opens
  * and closes its own connections: BullMQ never closes a client it was handed, and closing one
  * under it while it still initialises makes it emit an unhandled error.

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/index.ts';
 import { describeError } from '../domain/errors.ts';
 import { stopPrivateRedis } from '../adapters/private-redis.ts';
 import { UsageError } from './usage-error.ts';
+import { exitCodeForError } from './exit-codes.ts';
 import { resolve } from 'node:path';
 
 const HELP = `frontera — weekly digest of coverage on Mexico's fight against the cartels and US–Mexico relations
@@ -10,6 +11,7 @@ Pipeline (enqueue BullMQ jobs and wait, showing progress; --no-wait prints job i
   collect [--feed ID]...              fetch feeds now
   build [--from DATE] [--to DATE]     build a draft digest for the window (default: since the last digest)
   send DIGEST_ID [--to EMAIL]         send to confirmed subscribers (exactly once each); --to sends one test copy
+       [--resume]                     resume a send paused by its circuit breaker; exit 3 partial, 4 paused
   run                                 collect → build → send
 Digests:
   preview [DIGEST_ID] [--out FILE]    write the rendered HTML (default: the latest digest)
@@ -77,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const { code, message } = describeError(err);
     console.error(`frontera ${name}: ${code}: ${message}`);
-    return 1;
+    return exitCodeForError(code);
   }
 }
 

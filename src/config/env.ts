@@ -56,6 +56,12 @@ export const EnvSchema = z.object({
   FETCH_CONCURRENCY: int(1, 32).default(4),
   SEND_BATCH_SIZE: int(1, 1000).default(100),
   SEND_CONCURRENCY: int(1, 32).default(2),
+  /** A claimed delivery's lease: longer than one SMTP transaction with its timeouts and retries. */
+  DELIVERY_LEASE_MS: int(500, 3_600_000).default(120_000),
+  SMTP_TIMEOUT_MS: int(1000, 600_000).default(60_000),
+  SMTP_RETRY_ATTEMPTS: int(1, 10).default(4),
+  SMTP_RETRY_BASE_MS: int(10, 600_000).default(2_000),
+  SEND_BREAKER_THRESHOLD: int(1, 100_000).default(10),
   CONFIG_DIR: z.string().default('config'),
   DATA_DIR: z.string().default('.data'),
   /** Unset: `info` for the long-running worker and web, `error` for one-shot CLI commands. */

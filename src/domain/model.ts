@@ -85,7 +85,11 @@ export const Story = z.object({
 });
 export type Story = z.infer<typeof Story>;
 
-export const DigestStatus = z.enum(['draft', 'approved', 'sending', 'sent']);
+/**
+ * `partially_sent`: the send finished with failed or uncertain deliveries left (a new `send` retries
+ * the failed); `paused`: the circuit breaker stopped the send after a run of policy rejections.
+ */
+export const DigestStatus = z.enum(['draft', 'approved', 'sending', 'sent', 'partially_sent', 'paused']);
 export type DigestStatus = z.infer<typeof DigestStatus>;
 
 export const Digest = z.object({
@@ -132,6 +136,8 @@ export const Delivery = z.object({
   updatedAt: z.string(),
   messageId: z.string().optional(),
   error: z.string().optional(),
+  /** While `sending`: until when the claim holds; an expired lease becomes `uncertain`. */
+  leaseUntil: z.string().optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

@@ -3,12 +3,17 @@ import { JOB_NAMES, QUEUES, SendBatchPayload, SendDigestPayload } from '../jobs/
 import { enqueueSendBatches } from '../jobs/producers.ts';
 import { sendBatch, type PreparedDigestMail } from '../pipeline/send-batch.ts';
 import { planSend } from '../pipeline/send-digest.ts';
+import { SmtpHealth } from '../pipeline/send-retry.ts';
 import type { App } from '../app.ts';
 import { runJob } from './errors.ts';
 
 export interface SendDigestResult {
   digestId: string;
   audience: number;
+  /** Deliveries handed to batches (all on a first send; pending and requeued failed after). */
+  planned?: number;
+  requeued?: number;
+  expired?: number;
   batchJobIds: string[];
 }
 
@@ -24,6 +29,13 @@ export function startSendWorker(app: App): Worker {
     mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
+    health: new SmtpHealth(),
+    policy: {
+      leaseMs: env.DELIVERY_LEASE_MS,
+      retryAttempts: env.SMTP_RETRY_ATTEMPTS,
+      retryBaseMs: env.SMTP_RETRY_BASE_MS,
+      breakerThreshold: env.SEND_BREAKER_THRESHOLD,
+    },
   };
   return new Worker(
     QUEUES.send,
@@ -31,9 +43,12 @@ export function startSendWorker(app: App): Worker {
       runJob(async () => {
         if (job.name === JOB_NAMES.sendDigest) {
           const { digestId } = SendDigestPayload.parse(job.data);
-          const plan = await planSend({ store: app.store, logger: app.logger, batchSize: env.SEND_BATCH_SIZE }, digestId);
-          const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, plan.batches);
-          return { digestId, audience: plan.audience, batchJobIds: jobs.map((j) => j.id!) } satisfies SendDigestResult;
+          const batchJobIds: string[] = [];
+          const plan = await planSend({ store: app.store, logger: app.logger, batchSize: env.SEND_BATCH_SIZE }, digestId, async (batches) => {
+            const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, batches, batchJobIds.length);
+            batchJobIds.push(...jobs.map((j) => j.id!));
+          });
+          return { ...plan, batchJobIds } satisfies SendDigestResult;
         }
         const { digestId, subscriberIds } = SendBatchPayload.parse(job.data);
         return sendBatch(sendDeps, digestId, subscriberIds);

@@ -34,17 +34,17 @@ export async function sendCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { to: { type: 'string' }, 'no-wait': { type: 'boolean' } },
+    options: { to: { type: 'string' }, 'no-wait': { type: 'boolean' }, resume: { type: 'boolean' } },
   });
   const digestId = positionals[0];
   if (!digestId) throw new UsageError('send needs a DIGEST_ID (see `frontera digest list`)');
   if (values.to) return withApp({}, async ({ app }) => sendTestCopy(app, digestId, values.to!));
   const wait = !values['no-wait'];
   return withApp({ workers: wait ? ['send'] : [] }, async ({ app }) => {
-    const summary = await sendNow(app, digestId, createProgress(), wait);
-    if (!wait) console.log(summary.jobId);
+    const summary = await sendNow(app, digestId, createProgress(), wait, { resume: values.resume });
+    if (!wait && summary.jobId) console.log(summary.jobId);
     if (app.outboxDir && wait) console.log(`SMTP_URL is not set: messages were written as .eml files to ${app.outboxDir}`);
-    return summary.error || summary.failedBatches ? 1 : 0;
+    return summary.exitCode;
   });
 }
 
@@ -60,6 +60,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (built.result?.status !== 'built') return 0;
     const sent = await sendNow(app, built.result.digestId, progress);
     if (app.outboxDir) console.log(`SMTP_URL is not set: messages were written as .eml files to ${app.outboxDir}`);
-    return sent.error || sent.failedBatches ? 1 : 0;
+    return sent.exitCode;
   });
 }
