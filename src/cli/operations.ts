@@ -7,6 +7,7 @@ import type { SendDigestResult } from '../workers/send-worker.ts';
 import { finishSend, type SendOutcome } from '../pipeline/send-digest.ts';
 import type { SendBreaker } from '../pipeline/ports.ts';
 import { EXIT } from './exit-codes.ts';
+import { untilLedgerAnswers } from '../pipeline/send-retry.ts';
 import { bar, type Progress } from './progress.ts';
 import { waitForJobs } from './wait.ts';
 
@@ -87,6 +88,7 @@ export async function sendNow(app: App, digestId: string, progress: Progress, wa
   // A dead SMTP server is one clear error before anything is claimed (exit 6).
   await app.mailer.verify?.();
   if (breaker.trippedAt && (await app.store.resumeSend(digestId))) progress.line(`send: circuit breaker of ${digestId} cleared; resuming`);
+  const ledger = <T>(call: () => Promise<T>) => untilLedgerAnswers(call, { logger: app.logger, what: 'send.follow', giveUpMs: 120_000 });
   let audience = 0;
   let failedBatches = 0;
   let jobId = '';
@@ -107,19 +109,21 @@ export async function sendNow(app: App, digestId: string, progress: Progress, wa
     if (plan.expired) progress.line(`send: ${plan.expired} deliveries whose lease ran out while sending are now uncertain`);
     if (plan.requeued) progress.line(`send: retrying ${plan.requeued} failed deliveries`);
     const results = await waitForJobs<BatchResult>(app.queues.send, plan.batchJobIds, async () => {
-      const counts = await app.store.deliveryCounts(digestId);
+      // Progress only: a Redis hiccup must not end a send that its batches are riding out.
+      const counts = await app.store.deliveryCounts(digestId).catch(() => undefined);
+      if (!counts) return;
       const settled = counts.sent + counts.bounced + counts.uncertain + counts.failed + counts.skipped;
       progress.update('send', `${bar(settled, audience)} (sent ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed})`);
     });
     failedBatches += results.filter((r) => r.state === 'failed').length;
-    const counts = await app.store.deliveryCounts(digestId);
-    if (counts.pending === 0 || (await app.store.sendBreaker(digestId)).trippedAt) break;
+    const counts = await ledger(() => app.store.deliveryCounts(digestId));
+    if (counts.pending === 0 || (await ledger(() => app.store.sendBreaker(digestId))).trippedAt) break;
   }
-  const outcome = await finishSend(app.store, digestId, {
+  const outcome = await ledger(() => finishSend(app.store, digestId, {
     clock: app.clock,
     logger: app.logger,
     onWait: (n, until) => progress.update('send', `waiting for ${n} deliveries still marked sending (their lease ends ${until?.toISOString() ?? 'soon'})`),
-  });
+  }));
   const { counts, status } = outcome;
   progress.done(
     `send: digest ${digestId} ${status ?? 'still sending'}: audience ${audience}; accepted by the SMTP server ${counts.sent}, bounced ${counts.bounced}, ` +
