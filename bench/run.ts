@@ -5,10 +5,11 @@ import { benchSend } from './send.bench.ts';
 /**
  * `npm run bench`: prints medians and ratios against baselines measured in the same run. The
  * machine is shared and noisy, so nothing here passes or fails on time. `npm run bench -- build`
- * runs one section.
+ * runs one section; `npm run bench -- send --100k` adds the 100,000-subscriber send.
  */
-const sections: Record<string, () => Promise<void>> = { build: benchBuild, render: benchRender, send: benchSend };
-const wanted = process.argv.slice(2).filter((a) => a in sections);
+const args = process.argv.slice(2);
+const sections: Record<string, () => Promise<void>> = { build: benchBuild, render: benchRender, send: () => benchSend(args) };
+const wanted = args.filter((a) => a in sections);
 console.log(`Frontera benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length ? wanted : Object.keys(sections)) {
   console.log(`\n== ${name}`);

@@ -11,7 +11,9 @@ export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Re
   if (opts.forBullmq) {
     return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
-  return new Redis(url, { maxRetriesPerRequest: 3 });
+  // Auto-pipelining: the claims and outcomes of the deliveries in flight at once leave in one
+  // write instead of one syscall each (a tenth of the send path's CPU without it).
+  return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
 }
 
 /**

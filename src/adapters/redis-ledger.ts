@@ -125,7 +125,7 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
         ],
         [subscriberId, new Date().toISOString(), lease.owner, ...leaseArgs(lease)],
       )) as [string, string?];
-      if (verdict === 'claimed') return { claimed: true };
+      if (verdict === 'claimed') return state ? { claimed: true, email: state } : { claimed: true };
       const result: ClaimResult = { claimed: false, reason: verdict as 'already-claimed' | 'not-in-audience' | 'unsubscribed' | 'paused' };
       if (state !== undefined) result.state = DeliveryState.parse(state);
       return result;

@@ -4,6 +4,7 @@ import type { SendMailOptions } from 'nodemailer';
 import { FrontError } from '../domain/errors.ts';
 import type { Mailer, OutgoingMessage } from '../pipeline/ports.ts';
 import { classifySmtpError, redactUrl, type DataStage } from './smtp-replies.ts';
+import { installFastDataStream } from './smtp-data-stream.ts';
 
 export { classifySmtpError, type DataStage };
 
@@ -40,6 +41,7 @@ function stageOf(tracker: StageTracker): DataStage {
 
 export function createSmtpMailer(opts: { url: string; poolSize: number; from: string; replyTo?: string; timeoutMs?: number }): Mailer {
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  installFastDataStream();
   const transporter = nodemailer.createTransport({
     url: opts.url,
     pool: true,
@@ -93,7 +95,8 @@ export function createSmtpMailer(opts: { url: string; poolSize: number; from: st
       });
     },
     async sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string) {
-      await send({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
+      // messageId: the raw message has its own; without it nodemailer generates one to discard.
+      await send({ envelope: { from: envelope.from, to: [envelope.to] }, raw, messageId });
       return { messageId };
     },
     async verify() {

@@ -119,7 +119,7 @@ export interface SubscriberStore {
 }
 
 export type ClaimResult =
-  | { claimed: true }
+  | { claimed: true; email?: string }
   | { claimed: false; reason: 'already-claimed' | 'not-in-audience' | 'unsubscribed' | 'paused'; state?: DeliveryState };
 
 /** A claim's owner token (unique per attempt) and how long it holds without an outcome. */

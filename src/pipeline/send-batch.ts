@@ -59,7 +59,9 @@ export interface BatchResult {
 }
 
 type Outcome = DeliveryOutcome & { state: 'failed' | 'bounced' | 'uncertain' };
-const CLAIM_OWNER = `${hostname()}:${process.pid}`;
+// Unique per claim attempt: this process (host, pid, a random tag against pid reuse) and a counter.
+const CLAIM_OWNER = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+let claims = 0;
 
 /**
  * For each subscriber: claim the delivery in the ledger with a lease (the only guard against
@@ -86,21 +88,21 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
   };
 
   const deliverOne = async (subscriberId: string): Promise<void> => {
-    const lease = { owner: `${CLAIM_OWNER}:${randomBytes(6).toString('hex')}`, leaseMs: policy.leaseMs };
+    const lease = { owner: `${CLAIM_OWNER}:${++claims}`, leaseMs: policy.leaseMs };
     const claim = await ledger('claim', () => store.claimDelivery(digestId, subscriberId, lease), { subscriberId });
     if (!claim.claimed) {
       result[claim.reason === 'paused' ? 'paused' : 'skipped']++;
       return;
     }
-    const subscriber = await ledger('subscriber', () => store.getSubscriber(subscriberId));
-    if (!subscriber) return record(subscriberId, { state: 'failed', error: 'subscriber record missing' });
+    const email = claim.email || (await ledger('subscriber', () => store.getSubscriber(subscriberId)))?.email;
+    if (!email) return record(subscriberId, { state: 'failed', error: 'subscriber record missing' });
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
     const raw = buildRaw(
       prepared.mime,
-      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: subscriber.email },
+      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: email },
       {
-        to: subscriber.email,
+        to: email,
         messageId,
         date: clock.now(),
         extra: {
@@ -120,7 +122,7 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
         break;
       }
       try {
-        await mailer.sendRaw({ from: envelopeFrom, to: subscriber.email }, raw, messageId);
+        await mailer.sendRaw({ from: envelopeFrom, to: email }, raw, messageId);
         break;
       } catch (err) {
         const failure = classifySendError(err);

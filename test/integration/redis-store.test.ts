@@ -237,7 +237,7 @@ describe('delivery ledger', () => {
     const replanned: string[] = [];
     expect(await store.requeuePending('d-out', async (chunk) => void replanned.push(...chunk))).toEqual({ requeued: 1, pending: 2 });
     expect(replanned.sort()).toEqual([s3, ids[4]!].sort());
-    expect(await store.claimDelivery('d-out', s3)).toEqual({ claimed: true });
+    expect(await store.claimDelivery('d-out', s3)).toMatchObject({ claimed: true });
     expect(await store.getDelivery('d-out', s3)).toMatchObject({ state: 'sending', attempts: 2 });
     await store.recordOutcome('d-out', s3, { state: 'sent', messageId: '<m3@x>' });
     await store.recordOutcome('d-out', s3, { state: 'sent', messageId: '<m3@x>' }); // a retried record is a no-op
@@ -251,10 +251,10 @@ describe('delivery ledger', () => {
     const [a, b] = await Promise.all(['lease-a', 'lease-b'].map((s) => confirmed(`${s}@example.org`)));
     await store.freezeAudience('d-lease', [a!, b!]);
     const mine = { owner: 'w1:x', leaseMs: 60_000 };
-    expect(await store.claimDelivery('d-lease', a!, mine)).toEqual({ claimed: true });
-    expect(await store.claimDelivery('d-lease', a!, mine)).toEqual({ claimed: true });
+    expect(await store.claimDelivery('d-lease', a!, mine)).toMatchObject({ claimed: true });
+    expect(await store.claimDelivery('d-lease', a!, mine)).toMatchObject({ claimed: true });
     expect(await store.claimDelivery('d-lease', a!, { owner: 'w2:y', leaseMs: 60_000 })).toMatchObject({ claimed: false, state: 'sending' });
-    expect(await store.claimDelivery('d-lease', b!, { owner: 'w1:z', leaseMs: 1 })).toEqual({ claimed: true });
+    expect(await store.claimDelivery('d-lease', b!, { owner: 'w1:z', leaseMs: 1 })).toMatchObject({ claimed: true });
     await new Promise((r) => setTimeout(r, 20));
     expect(await store.expireLeases('d-lease')).toBe(1);
     expect(await store.getDelivery('d-lease', b!)).toMatchObject({ state: 'uncertain', error: expect.stringContaining('lease expired') });
@@ -281,7 +281,7 @@ describe('delivery ledger', () => {
     expect(await store.sendBreaker('d-brk')).toMatchObject({ consecutive: 2, trippedAt: expect.any(String), reason: '550 5.7.1 blocked' });
     expect(await store.claimDelivery('d-brk', ids[4]!)).toEqual({ claimed: false, reason: 'paused' });
     expect(await store.resumeSend('d-brk')).toBe(true);
-    expect(await store.claimDelivery('d-brk', ids[4]!)).toEqual({ claimed: true });
+    expect(await store.claimDelivery('d-brk', ids[4]!)).toMatchObject({ claimed: true });
   });
 
   it('streams the confirmed subscribers into the audience in chunks, once', async () => {
