@@ -48,8 +48,8 @@ export interface SendRun {
 
 const DATA_DIR = mkdtempSync(join(tmpdir(), 'frontera-faults-'));
 
-export function startSend(opts: { redisUrl: string; smtpUrl: string; prefix: string; digestId: string; env?: Record<string, string> }): SendRun {
-  const child = spawn('node', ['bin/frontera.mjs', 'send', opts.digestId], {
+export function startSend(opts: { redisUrl: string; smtpUrl: string; prefix: string; digestId: string; env?: Record<string, string>; args?: string[] }): SendRun {
+  const child = spawn('node', ['bin/frontera.mjs', 'send', opts.digestId, ...(opts.args ?? [])], {
     env: {
       ...process.env,
       REDIS_URL: opts.redisUrl,
