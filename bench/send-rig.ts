@@ -54,6 +54,8 @@ export interface CommandRun {
   ms: number;
   /** From the command's start to the first delivery recorded sent. */
   firstMs: number;
+  /** From the command's start to the digest turning `sending` (process start-up, enqueue, pick-up). */
+  planMs: number;
   /** From the first to the last message: the steady rate. */
   steadyRate: number;
   peakRssMb: number;
@@ -90,11 +92,13 @@ export async function timeSendCommand(store: Store, digestId: string, total: num
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let peak = 0;
   let firstMs = 0;
+  let planMs = 0;
   let lastAt = 0;
   let exited = false;
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => ((exited = true), r(code))));
   while (!exited) {
     peak = Math.max(peak, peakRss(child.pid!));
+    if (!planMs && (await store.getDigest(digestId))?.status === 'sending') planMs = performance.now() - t0;
     const sent = (await store.deliveryCounts(digestId)).sent;
     if (sent > 0 && !firstMs) firstMs = performance.now() - t0;
     if (sent >= total && !lastAt) lastAt = performance.now() - t0;
@@ -102,5 +106,5 @@ export async function timeSendCommand(store: Store, digestId: string, total: num
   }
   const code = await exit;
   const ms = performance.now() - t0;
-  return { ms, firstMs, steadyRate: (total / ((lastAt || ms) - firstMs)) * 1000, peakRssMb: peak, exit: code, stderr };
+  return { ms, firstMs, planMs, steadyRate: (total / ((lastAt || ms) - firstMs)) * 1000, peakRssMb: peak, exit: code, stderr };
 }

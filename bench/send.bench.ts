@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import { createRedis } from '../src/adapters/redis-connection.ts';
 import { createRedisStore } from '../src/adapters/redis-store.ts';
 import { signToken } from '../src/domain/tokens.ts';
 import { buildRaw, prepareMime } from '../src/templates/mime.ts';
@@ -26,7 +26,7 @@ export async function benchSend(args: string[] = []): Promise<void> {
   const sizes = args.includes('--100k') ? [10_000, 100_000] : [10_000];
   const redis = await startAofRedis();
   const sink = await startPostfixSink();
-  const client = new Redis(redis.url);
+  const client = createRedis(redis.url);
   try {
     const base = makeLargeDigest();
     const rendered = await renderDigest(base, { publicUrl: 'https://frontera.example', postalAddress: 'Apartado Postal 123, CDMX' });
@@ -58,7 +58,8 @@ export async function benchSend(args: string[] = []): Promise<void> {
       results.set(n, median);
       console.log(
         `send ${n.toLocaleString()} × ${(size / 1024).toFixed(0)} KB (whole \`frontera send\` command): median ${fmt(median.ms)} → ` +
-          `${Math.round((n / median.ms) * 1000)} messages/s; steady ${Math.round(median.steadyRate)}/s; first message after ${fmt(median.firstMs)}; ` +
+          `${Math.round((n / median.ms) * 1000)} messages/s; steady ${Math.round(median.steadyRate)}/s; first message after ${fmt(median.firstMs)} ` +
+          `(${fmt(median.firstMs - median.planMs)} after the send job started planning); ` +
           `peak RSS ${median.peakRssMb.toFixed(0)} MB (runs ${runs.map((r) => fmt(r.ms)).join(', ')})`,
       );
 
@@ -89,7 +90,12 @@ export async function benchSend(args: string[] = []): Promise<void> {
       console.log(`  smtp-source baseline skipped: ${SMTP_SOURCE} is missing`);
     }
     const hundred = results.get(100_000);
-    if (hundred) console.log(`  100,000 vs 10,000: peak RSS ${(hundred.peakRssMb / ten.peakRssMb).toFixed(2)}×, first message after ${fmt(hundred.firstMs)}`);
+    if (hundred) {
+      console.log(
+        `  100,000 vs 10,000: peak RSS ${(hundred.peakRssMb / ten.peakRssMb).toFixed(2)}×; first message after ${fmt(hundred.firstMs)} ` +
+          `(${fmt(hundred.firstMs - hundred.planMs)} after planning started)`,
+      );
+    }
     else console.log('  (add --100k for the 100,000-subscriber run: first-message time and memory ratio)');
   } finally {
     client.disconnect();

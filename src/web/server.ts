@@ -37,7 +37,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 const ARCHIVE_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const ARCHIVABLE: ReadonlySet<string> = new Set(['approved', 'sending', 'sent']);
+// A partially sent or paused issue still went out to (most) readers: it belongs in the archive.
+const ARCHIVABLE: ReadonlySet<string> = new Set(['approved', 'sending', 'sent', 'partially_sent', 'paused']);
 // Forms and one-click posts are tiny; a small limit keeps junk bodies cheap.
 const BODY_LIMIT = 16 * 1024;
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/adapters/free-port.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
@@ -43,6 +45,15 @@ describe('send against a refusing or absent SMTP server', () => {
     expect(counts.bounced).toBe(0);
     expect((await seeded.store.getDigest(seeded.digestId))?.status).toBe('paused');
     expect((await seeded.store.listSubscribers('confirmed')).length).toBe(60);
+
+    const status = await new Promise<string>((resolve) => {
+      const child = spawn('node', ['bin/frontera.mjs', 'status'], { env: { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'brk', DATA_DIR: tmpdir() } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', () => resolve(out));
+    });
+    expect(status).toContain(`${seeded.digestId}  paused`);
+    expect(status).toContain(`paused by the circuit breaker`);
 
     const refused = await send();
     expect(refused.code).toBe(4);

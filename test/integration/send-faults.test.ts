@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startAofRedis, type FaultyRedis } from '../helpers/redis-aof.ts';
 import { judge, outcomeText, seedSend, startSend, waitUntil, type Seeded } from '../helpers/send-rig.ts';
 import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../helpers/smtp-sink.ts';
@@ -12,19 +12,18 @@ import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../helpers/s
  */
 
 const N = 2000;
+// Scenarios run side by side, each with its own redis-server, so their waits overlap.
+const TIMEOUT = 300_000;
 const rows: string[] = [];
-let redis: FaultyRedis;
-const opened: { sink: SmtpSink; seeded: Seeded }[] = [];
+const opened: { sink: SmtpSink; seeded: Seeded; redis: FaultyRedis }[] = [];
 
-beforeAll(async () => {
-  redis = await startAofRedis();
-});
 afterAll(async () => {
-  for (const { sink, seeded } of opened) {
+  for (const { sink, seeded, redis } of opened) {
     seeded.client.disconnect();
     await sink.stop();
+    await redis.stop();
   }
-  await redis?.stop();
+  rows.sort();
   if (rows.length) {
     console.log(
       ['| scenario | subscribers | received | duplicates | outcomes | digest | exit |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n'),
@@ -33,10 +32,11 @@ afterAll(async () => {
 });
 
 async function scenario(name: string, sinkOpts: SmtpSinkOptions = {}) {
+  const redis = await startAofRedis();
   const sink = await startSmtpSink(sinkOpts);
   const prefix = `f${opened.length}`;
   const seeded = await seedSend(redis.url, prefix, N);
-  opened.push({ sink, seeded });
+  opened.push({ sink, seeded, redis });
   const send = (env?: Record<string, string>) => startSend({ redisUrl: redis.url, smtpUrl: sink.url, prefix, digestId: seeded.digestId, env });
   const check = async (exit: number | null, stderr: string) => {
     const v = await judge(seeded, sink);
@@ -52,10 +52,10 @@ async function scenario(name: string, sinkOpts: SmtpSinkOptions = {}) {
     if (v.counts.failed > 0) expect(stderr).toContain(`frontera send ${seeded.digestId}\` again retries only those`);
     return v;
   };
-  return { sink, seeded, send, check };
+  return { redis, sink, seeded, send, check };
 }
 
-describe('send under injected faults (2,000 subscribers, real processes)', () => {
+describe.concurrent('send under injected faults (2,000 subscribers, real processes)', { timeout: TIMEOUT }, () => {
   it('SIGKILL of the sending process mid-send, then send again', async () => {
     const { sink, send, check } = await scenario('sender SIGKILLed mid-send, send again');
     const first = send();
@@ -69,7 +69,7 @@ describe('send under injected faults (2,000 subscribers, real processes)', () =>
   });
 
   it('SIGKILL of redis-server mid-send, restart from its AOF, send again', async () => {
-    const { sink, send, check } = await scenario('redis-server SIGKILLed, restarted from AOF, send again');
+    const { redis, sink, send, check } = await scenario('redis-server SIGKILLed, restarted from AOF, send again');
     const first = send();
     await waitUntil(() => sink.messages.length >= 400);
     await redis.kill();
@@ -82,14 +82,14 @@ describe('send under injected faults (2,000 subscribers, real processes)', () =>
   });
 
   for (const [label, hurt] of [
-    ['Redis clients paused 1 s (CLIENT PAUSE) mid-send', () => redis.pauseClients(1000)],
-    ['redis-server stopped 5 s (SIGSTOP/SIGCONT) mid-send', () => redis.freeze(5000)],
+    ['Redis clients paused 1 s (CLIENT PAUSE) mid-send', (r: FaultyRedis) => r.pauseClients(1000)],
+    ['redis-server stopped 5 s (SIGSTOP/SIGCONT) mid-send', (r: FaultyRedis) => r.freeze(5000)],
   ] as const) {
     it(label, async () => {
-      const { sink, send, check } = await scenario(label);
+      const { redis, sink, send, check } = await scenario(label);
       const run = send();
       await waitUntil(() => sink.messages.length >= 400);
-      await hurt();
+      await hurt(redis);
       const done = await run.done;
       const v = await check(done.code, done.stderr);
       expect(v.counts.sent).toBe(N);
@@ -108,11 +108,11 @@ describe('send under injected faults (2,000 subscribers, real processes)', () =>
 
   it('a burst of 421s: retried with backoff, the few that outlast it fail, send again retries only those', async () => {
     let rcpts = 0;
-    const { sink, send, check } = await scenario('a burst of 300 × 421 at RCPT (3 tries each), then send again', {
+    const { sink, seeded, send, check } = await scenario('a burst of 300 × 421 at RCPT (3 tries each), then send again', {
       failRcpt: () => (++rcpts <= 300 ? 421 : undefined),
     });
     const first = await send({ SMTP_RETRY_ATTEMPTS: '3' }).done;
-    const before = await judge(opened.at(-1)!.seeded, sink);
+    const before = await judge(seeded, sink);
     expect(before.duplicates).toBe(0);
     expect(before.counts.sent + before.counts.failed).toBe(N);
     expect(first.code).toBe(before.counts.failed ? 3 : 0);

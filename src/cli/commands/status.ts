@@ -18,7 +18,13 @@ export async function statusCommand(argv: string[]): Promise<number> {
     }
     const feeds = await Promise.all(app.config.feeds.map(async (f) => ({ id: f.id, enabled: f.enabled, state: await store.getFeedState(f.id) })));
     const digests = await Promise.all(
-      (await store.listDigests(3)).map(async (d) => ({ id: d.id, status: d.status, periodEnd: d.periodEnd, deliveries: await store.deliveryCounts(d.id) })),
+      (await store.listDigests(3)).map(async (d) => ({
+        id: d.id,
+        status: d.status,
+        periodEnd: d.periodEnd,
+        deliveries: await store.deliveryCounts(d.id),
+        breaker: await store.sendBreaker(d.id),
+      })),
     );
     if (values.json) {
       console.log(JSON.stringify({ redis: app.redisUrl.replace(/\/\/.*@/, '//***@'), queues: queueStatus, feeds, digests }, null, 2));
@@ -42,6 +48,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     for (const d of digests) {
       const c = d.deliveries;
       console.log(`  ${d.id}  ${d.status.padEnd(8)} sent ${c.sent}  pending ${c.pending}  sending ${c.sending}  failed ${c.failed}  bounced ${c.bounced}  uncertain ${c.uncertain}`);
+      if (d.breaker.trippedAt) console.log(`      paused by the circuit breaker at ${d.breaker.trippedAt}: ${d.breaker.reason ?? ''}; \`frontera send ${d.id} --resume\``);
     }
     return 0;
   });
