@@ -20,5 +20,13 @@ export function startWorkers(app: App, which: ('collect' | 'build' | 'send')[] =
     );
     worker.on('error', (err) => app.logger.error({ queue: worker.name, error: err.message }, 'worker.error'));
   }
-  return { workers, close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  return {
+    workers,
+    // A command that returns at once (a paused send) would otherwise close workers whose
+    // connections are still initialising, which BullMQ reports as an unhandled error.
+    close: async () => {
+      await Promise.all(workers.map((w) => w.waitUntilReady().catch(() => undefined)));
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
 }

@@ -56,7 +56,7 @@ describe('send against a refusing or absent SMTP server', () => {
     expect(status).toContain(`paused by the circuit breaker`);
 
     const refused = await send();
-    expect(refused.code).toBe(4);
+    expect(refused.code, refused.stderr).toBe(4);
     expect(sink.messages.length).toBe(0);
 
     blocked = false;
