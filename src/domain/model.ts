@@ -85,7 +85,11 @@ export const Story = z.object({
 });
 export type Story = z.infer<typeof Story>;
 
-export const DigestStatus = z.enum(['draft', 'approved', 'sending', 'sent']);
+/**
+ * draft → approved → sending → sent; an editor may hold a draft (no automatic send until it is
+ * approved again) or discard it (never sent; its window is free for another build).
+ */
+export const DigestStatus = z.enum(['draft', 'approved', 'held', 'discarded', 'sending', 'sent']);
 export type DigestStatus = z.infer<typeof DigestStatus>;
 
 export const Digest = z.object({
@@ -104,6 +108,18 @@ export const Digest = z.object({
       stories: z.array(Story),
     }),
   ),
+  /** An editor's note shown at the top of the issue. */
+  editorNote: z.string().optional(),
+  /** The editors' changes (domain/editing.ts), kept so they can be undone and survive a rebuild. */
+  edits: z
+    .object({
+      dropped: z.array(z.string()),
+      pinned: z.array(z.string()),
+      headlines: z.record(z.string(), z.string()),
+      moves: z.record(z.string(), z.string()),
+      note: z.string().optional(),
+    })
+    .optional(),
 });
 export type Digest = z.infer<typeof Digest>;
 

@@ -97,6 +97,15 @@ export interface DigestStore {
   latestDigest(): Promise<Digest | undefined>;
   listDigests(limit: number): Promise<Digest[]>;
   setDigestStatus(id: string, status: Digest['status']): Promise<void>;
+  /**
+   * Moves the digest to `to` only if its status is one of `from`, atomically (two editors, or an
+   * editor and the automatic send, never both win). Returns the status it had; throws
+   * DIGEST_NOT_FOUND, or DIGEST_STATE when it was in another state.
+   */
+  transitionDigest(id: string, from: Digest['status'][], to: Digest['status']): Promise<Digest['status']>;
+  /** The digest as the build composed it, before editors' changes; undefined when never edited. */
+  getDigestBase(id: string): Promise<Digest | undefined>;
+  saveDigestBase(id: string, base: Digest): Promise<void>;
   /** story id → digest id it last appeared in, for the story ids given. */
   storyHistory(storyIds: string[]): Promise<Map<string, string>>;
   recordStories(digestId: string, storyIds: string[]): Promise<void>;
@@ -146,7 +155,23 @@ export interface DeliveryLedger {
   deliveryCounts(digestId: string): Promise<Record<DeliveryState, number>>;
 }
 
-export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger {}
+/** Who did what to which digest, when: every review and send transition. */
+export interface AuditEntry {
+  at: string;
+  /** "cli:ana", "admin", "schedule" */
+  actor: string;
+  action: string;
+  digestId?: string;
+  detail?: string;
+}
+
+export interface AuditLog {
+  recordAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /** Newest first. */
+  listAudit(opts?: { digestId?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger, AuditLog {}
 
 // ---------- mail ----------
 

@@ -68,6 +68,15 @@ function headerMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+/** Paragraphs of the editors' note; escaped like feed text, since it is typed into a form. */
+function noteMjml(view: DigestView): string {
+  if (!view.editorNote) return '';
+  const paragraphs = view.editorNote.split(/\n{2,}/).map((p) => `<p style="margin:0 0 8px">${e(p).replace(/\n/g, '<br>')}</p>`).join('');
+  return `<mj-section padding="4px 0"><mj-column>
+<mj-text padding="8px 24px"><div class="note" style="border-left:3px solid ${MUTED};padding-left:12px">${paragraphs}</div></mj-text>
+</mj-column></mj-section>`;
+}
+
 function contentsMjml(view: DigestView): string {
   const items = view.themes
     .map((t) => `<li><a href="#${e(t.anchor)}">${e(t.title)}</a> <span class="r">(${t.stories.length})</span></li>`)
@@ -113,6 +122,7 @@ export function buildDigestMjml(view: DigestView): string {
 </mj-head>
 <mj-body background-color="#f3f1ec" width="600px">
 ${headerMjml(view)}
+${noteMjml(view)}
 ${body}
 ${footerMjml(view)}
 </mj-body>

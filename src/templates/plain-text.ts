@@ -28,6 +28,7 @@ function storyText(story: StoryView): string {
 export function renderPlainText(view: DigestView): string {
   const out: string[] = [view.title.toUpperCase(), `Weekly digest · ${view.periodLabel}`, view.countsLine, ''];
   out.push(`View in browser: ${view.viewInBrowserUrl}`, '');
+  if (view.editorNote) out.push(view.editorNote, '');
   if (view.themes.length === 0) out.push('No stories this week.', '');
   else {
     out.push('IN THIS ISSUE');

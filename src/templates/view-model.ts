@@ -49,6 +49,8 @@ export interface DigestView {
   outletCount: number;
   /** "24 stories from 31 outlets". */
   countsLine: string;
+  /** The editors' note shown above the stories, when they wrote one. */
+  editorNote: string | undefined;
   themes: ThemeView[];
   topHeadline: string | undefined;
   viewInBrowserUrl: string;
@@ -198,6 +200,7 @@ export function toViewModel(digest: Digest, ctx: ViewContext): DigestView {
     storyCount,
     outletCount: digest.outletCount,
     countsLine: `${plural(storyCount, 'story', 'stories')} from ${plural(digest.outletCount, 'outlet', 'outlets')}`,
+    editorNote: digest.editorNote?.trim() ? digest.editorNote.trim() : undefined,
     themes,
     topHeadline: top ? clean(top.headline) : undefined,
     viewInBrowserUrl,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
-import { sendTestCopy } from '../../src/cli/commands/send-test.ts';
+import { sendTestCopies } from '../../src/cli/commands/send-test.ts';
 import type { Digest } from '../../src/domain/model.ts';
 import { SAMPLE_WEEK_END, startSampleServer } from '../../src/cli/demo/sample-server.ts';
 import { buildNow, collectNow, sendNow } from '../../src/cli/operations.ts';
@@ -163,7 +163,7 @@ describe('the weekly digest, end to end', () => {
     expect(story.articles.length).toBeGreaterThan(0);
 
     const before = sink.messages.length;
-    await sendTestCopy(app, digest!.id, 'editor@example.org');
+    expect(await sendTestCopies(app, digest!.id, ['editor@example.org'], 'cli:test')).toBe(0);
     expect(sink.messages).toHaveLength(before + 1);
     const mail = await simpleParser(sink.messages.at(-1)!.raw);
     expect(mail.subject).toMatch(/^\[Test\] Frontera/);
