@@ -2,6 +2,10 @@
 // Runs the compiled CLI in dist/ (built by `npm run build`, which `npm ci` runs through `prepare`):
 // compiling TypeScript on every start cost ~3 s per command.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node ≥ 22.1 caches compiled bytecode of every module loaded (dependencies included) between runs.
+module.enableCompileCache?.();
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
