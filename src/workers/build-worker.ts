@@ -6,6 +6,7 @@ import type { App } from '../app.ts';
 import { runJob } from './errors.ts';
 import { notifyDraftReady, notifyEmptyWeek } from '../pipeline/notify-editors.ts';
 import { notifyDeps } from './deps.ts';
+import { recordBuild } from './metrics.ts';
 
 export function buildDeps(app: App) {
   const { env } = app.config;
@@ -33,7 +34,9 @@ export function startBuildWorker(app: App): Worker {
         // A scheduled build ends at the moment it was scheduled, so a retry rebuilds the same window
         // (and so the same digest id) instead of a slightly later one.
         const to = payload.to ? new Date(payload.to) : new Date(job.timestamp);
+        const started = performance.now();
         const result = await buildDigest(deps, { from: payload.from ? new Date(payload.from) : undefined, to });
+        await recordBuild(app, (performance.now() - started) / 1000);
         const actor = payload.actor ?? 'unknown';
         if (result.status === 'built') {
           await app.store.recordAudit({ actor, action: 'build', digestId: result.digestId, detail: `${result.stories} stories, ${result.from} → ${result.to}` });
