@@ -66,7 +66,8 @@ export async function webCommand(argv: string[]): Promise<number> {
     }
     throw err;
   });
-  console.log(`web: listening on ${address} (public URL ${env.PUBLIC_URL})`);
+  console.log(`web: listening on ${address} (public URL ${env.PUBLIC_URL}); metrics at /metrics`);
+  console.log(env.ADMIN_PASSWORD_HASH ? 'web: admin at /admin (queues at /admin/queues)' : 'web: admin disabled (set ADMIN_PASSWORD_HASH: `frontera admin hash-password`)');
   await untilSignal();
   await server.close();
   await app.close();

@@ -4,6 +4,7 @@ import type { EditAction } from '../../domain/editing.ts';
 import { describeError, isFrontError } from '../../domain/errors.ts';
 import { editDigest, reviewDigest, type ReviewAction } from '../../pipeline/review-digest.ts';
 import { enqueueSend } from '../../jobs/producers.ts';
+import { sendTestCopies } from '../../pipeline/test-copies.ts';
 import { escapeHtml as e } from '../../templates/escape.ts';
 import { PLACEHOLDERS } from '../../templates/personalize.ts';
 import { reviewDeps } from '../../workers/deps.ts';
@@ -133,10 +134,13 @@ ${note}<h2>Stories</h2>${storyBlocks}`;
     const url = `/admin/drafts/${encodeURIComponent(req.params.id)}`;
     const reviewers = app.config.env.REVIEWER_EMAILS;
     if (reviewers.length === 0) return back(reply, url, { error: 'REVIEWER_EMAILS is not set' });
-    const { sendTestCopies } = await import('../../cli/commands/send-test.ts');
+    const { env } = app.config;
     try {
-      const code = await sendTestCopies(app, req.params.id, reviewers, ADMIN_ACTOR);
-      return back(reply, url, code === 0 ? { done: `test copies accepted for ${reviewers.length} reviewer(s)` } : { error: 'some test copies failed; see the log' });
+      const mail = { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL };
+      const result = await sendTestCopies({ store: app.store, mailer: app.mailer, clock: app.clock, mail }, req.params.id, reviewers, ADMIN_ACTOR);
+      if (!result) return back(reply, url, { error: `no rendered digest ${req.params.id}` });
+      for (const f of result.failed) req.log.warn({ event: 'admin.test_copy_failed', error: f.error }, 'admin.test_copy_failed');
+      return back(reply, url, result.failed.length === 0 ? { done: `test copies accepted for ${result.accepted.length} reviewer(s)` } : { error: `${result.failed.length} test copies failed: ${result.failed[0]!.error}` });
     } catch (err) {
       return back(reply, url, { error: userError(err) });
     }
