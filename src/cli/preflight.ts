@@ -27,6 +27,10 @@ export async function checkSendable(
   if (digest.status === 'held') throw new UsageError(`digest ${digestId} is held; \`frontera approve ${digestId}\` first`);
   if (digest.status === 'discarded') throw new UsageError(`digest ${digestId} was discarded; build the week again to send it`);
   if (!(await store.getRendered(digestId))) throw new UsageError(`digest ${digestId} has no rendered body; build it again`);
+  if (digest.status === 'draft' || digest.status === 'approved') {
+    const hit = await overlappingIssue(store, new Date(digest.periodStart), new Date(digest.periodEnd), digestId);
+    if (hit) throw new UsageError(`digest ${digestId} overlaps issue ${hit.id} (${hit.status}); readers would get the same week twice. Discard it.`);
+  }
   const counts = await store.deliveryCounts(digestId);
   // A sent digest with failed deliveries is sent again on purpose: the ledger retries just those.
   const alreadySent = digest.status === 'sent' && counts.failed === 0 && counts.pending === 0;

@@ -1,5 +1,6 @@
 import type { Digest } from '../domain/model.ts';
 import type { AuditLog, DigestStore } from './ports.ts';
+import { overlappingIssue } from './digest-window.ts';
 
 /** The most recently built digest (not the latest window: an editor may rebuild an older week). */
 export async function latestBuilt(store: DigestStore, statuses?: Digest['status'][]): Promise<Digest | undefined> {
@@ -19,7 +20,12 @@ export async function decideAutoSend(store: DigestStore & AuditLog): Promise<Aut
   if (!latest) decision = { send: false, reason: 'no draft waiting (empty week, or the issue already went out)' };
   else if (latest.status === 'held' || latest.status === 'discarded') {
     decision = { send: false, reason: `the latest draft is ${latest.status} by an editor`, digestId: latest.id };
-  } else decision = { send: true, digestId: latest.id };
+  } else {
+    const overlap = await overlappingIssue(store, new Date(latest.periodStart), new Date(latest.periodEnd), latest.id);
+    decision = overlap
+      ? { send: false, reason: `the latest draft overlaps issue ${overlap.id}, which already went out`, digestId: latest.id }
+      : { send: true, digestId: latest.id };
+  }
   await store.recordAudit({
     actor: 'schedule',
     action: decision.send ? 'auto-send' : 'auto-send-skipped',

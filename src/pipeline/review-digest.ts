@@ -3,6 +3,7 @@ import { FrontError } from '../domain/errors.ts';
 import type { Digest, TopicConfig } from '../domain/model.ts';
 import type { ViewContext } from '../templates/view-model.ts';
 import type { AuditLog, DigestStore, Logger } from './ports.ts';
+import { assertNoOverlap } from './digest-window.ts';
 
 /**
  * The review loop: a draft is approved, held or discarded, and edited before that. Every
@@ -34,6 +35,11 @@ export async function reviewDigest(
   reason?: string,
 ): Promise<{ from: Digest['status']; to: Digest['status'] }> {
   const to = TO[action];
+  if (action === 'approve') {
+    // Two drafts may cover overlapping weeks; once one is issued, the other must not be.
+    const digest = await deps.store.getDigest(digestId);
+    if (digest) await assertNoOverlap(deps.store, new Date(digest.periodStart), new Date(digest.periodEnd), digestId);
+  }
   const from = await deps.store.transitionDigest(digestId, FROM[action], to);
   await deps.store.recordAudit({ actor, action, digestId, detail: `${from} → ${to}${reason ? `: ${reason}` : ''}` });
   deps.logger.info({ digestId, action, from, to, actor }, `digest.${action}`);

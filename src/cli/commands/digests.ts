@@ -28,9 +28,11 @@ export async function previewCommand(argv: string[]): Promise<number> {
 export async function digestCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
+  const limit = Number(values.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit "${values.limit}" must be a positive whole number`);
   return withApp({}, async ({ app }) => {
     if (sub === 'list') {
-      const digests = await app.store.listDigests(Number(values.limit ?? 20));
+      const digests = await app.store.listDigests(limit);
       if (values.json) console.log(JSON.stringify(digests.map(({ themes: _t, ...d }) => d), null, 2));
       else if (digests.length === 0) console.log('no digests yet');
       for (const d of values.json ? [] : digests) {
