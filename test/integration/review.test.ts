@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ import { escapeHtml } from '../../src/templates/escape.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 
+const run = promisify(execFile);
 const silent: Progress = { update() {}, done() {}, line() {} };
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -158,6 +161,19 @@ describe('the review loop', () => {
     expect(got?.html).toContain('A quiet week at the border.');
     // Nothing left to send: the next automatic send does nothing.
     expect(await autoSend()).toMatchObject({ send: false });
+  });
+
+  it('tells an operator the issue was already sent instead of sending again, and previews the latest build', async () => {
+    const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'review', DATA_DIR: dataDir, SECRET_KEY: 'r'.repeat(40), SMTP_URL: sink.url };
+    const before = sink.messages.length;
+    const again = await run('node', ['bin/frontera.mjs', 'send', digestId], { env });
+    expect(again.stdout).toContain(`digest ${digestId} was already sent`);
+    expect(again.stdout).toContain('nothing was sent again');
+    expect(sink.messages).toHaveLength(before);
+    const approve = await run('node', ['bin/frontera.mjs', 'approve', digestId], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(approve).toMatchObject({ code: 2, stderr: expect.stringContaining('is sent; only a draft or held digest can become approved') });
+    const preview = await run('node', ['bin/frontera.mjs', 'preview'], { env });
+    expect(preview.stdout.trim()).toBe(join(dataDir, 'preview', `${digestId}.html`));
   });
 
   it('never builds a window that overlaps a sent issue; the next one starts where it ended', async () => {
