@@ -185,6 +185,18 @@ describe('the review loop', () => {
     expect(next.from).toBe(sent.periodEnd);
   });
 
+  it('skips an empty scheduled week and tells the editors so', async () => {
+    const sent = (await app.store.getDigest(digestId))!;
+    const to = new Date(Date.parse(sent.periodEnd) + 3_600_000).toISOString();
+    const job = await app.queues.build.add(JOB_NAMES.buildDigest, { from: sent.periodEnd, to, actor: 'schedule' });
+    const [done] = await waitForJobs<{ status: string }>(app.queues.build, [job.id!]);
+    expect(done?.value?.status).toBe('empty');
+    const notes = (await mailsTo('ed@frontera.test')).filter((m) => m.subject?.startsWith('[No issue this week]'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.text).toContain('Nothing will be sent');
+    expect((await app.store.listAudit({ limit: 5 })).map((a) => a.action)).toContain('skip-week');
+  });
+
   it('keeps an audit trail of every transition: who, what, when', async () => {
     const trail = (await app.store.listAudit({ digestId, limit: 100 })).reverse();
     const actions = trail.map((e) => `${e.actor} ${e.action}`);
