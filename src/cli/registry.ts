@@ -98,7 +98,7 @@ Holds a draft or approved digest: SEND_AT and AUTO_SEND skip it until it is appr
   },
   edit: {
     group: 'Review',
-    synopsis: 'edit DIGEST_ID drop|pin|unpin|headline|move|note ...',
+    synopsis: 'edit DIGEST_ID drop|pin|headline|move|note …',
     summary: "editor's changes to a draft; each re-renders",
     help: `usage: frontera edit DIGEST_ID drop STORY_ID          leave a story out
        frontera edit DIGEST_ID restore STORY_ID       bring a dropped story back
@@ -235,7 +235,8 @@ export function topLevelHelp(version: string): string {
   const groups = new Map<string, string[]>();
   for (const spec of Object.values(COMMANDS)) {
     const lines = groups.get(spec.group) ?? [];
-    lines.push(`  ${spec.synopsis.padEnd(44)} ${spec.summary}`);
+    const wide = spec.synopsis.length > 44;
+    lines.push(wide ? `  ${spec.synopsis}\n  ${''.padEnd(44)} ${spec.summary}` : `  ${spec.synopsis.padEnd(44)} ${spec.summary}`);
     groups.set(spec.group, lines);
   }
   return `frontera ${version} — weekly digest of coverage on Mexico's fight against the cartels and US–Mexico relations
