@@ -1,6 +1,6 @@
 import { escapeHtml } from '../templates/escape.ts';
 import { PLACEHOLDERS } from '../templates/personalize.ts';
-import type { AuditLog, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+import type { AuditLog, DigestStore, Logger, Mailer, SubscriberCounts } from './ports.ts';
 
 /**
  * Tells the editors (EDITOR_EMAILS) that the weekly draft is ready: the subject, how many readers
@@ -8,7 +8,7 @@ import type { AuditLog, DigestStore, Logger, Mailer, SubscriberStore } from './p
  * skipped because nothing relevant came in, so silence never means "the build is broken".
  */
 export interface NotifyDeps {
-  store: DigestStore & SubscriberStore & AuditLog;
+  store: DigestStore & SubscriberCounts & AuditLog;
   mailer: Mailer;
   logger: Logger;
   editors: string[];
@@ -25,7 +25,7 @@ export async function notifyDraftReady(deps: NotifyDeps, digestId: string): Prom
   if (deps.editors.length === 0) return 0;
   const rendered = await deps.store.getRendered(digestId);
   if (!rendered) return 0;
-  const recipients = (await deps.store.listSubscribers('confirmed')).length;
+  const recipients = (await deps.store.countSubscribers()).confirmed;
   const link = reviewUrl(deps.publicUrl, digestId);
   const when = deps.sendAt ? `It goes out automatically at ${deps.sendAt} unless you hold it.` : 'Nothing is sent until you approve it.';
   const lead = `Draft ready for review: "${rendered.subject}" — ${recipients} confirmed subscriber(s) would receive it. ${when}`;

@@ -171,7 +171,11 @@ export interface AuditLog {
   listAudit(opts?: { digestId?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 
-export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger, AuditLog {}
+export interface SubscriberCounts {
+  countSubscribers(): Promise<Record<SubscriberStatus, number>>;
+}
+
+export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger, AuditLog, SubscriberCounts {}
 
 // ---------- mail ----------
 

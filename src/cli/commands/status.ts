@@ -14,9 +14,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
   return withApp({}, async ({ app }) => {
     const { queues, store } = app;
-    const subscribers = Object.fromEntries(
-      await Promise.all(SubscriberStatus.options.map(async (s) => [s, (await store.listSubscribers(s)).length] as const)),
-    ) as Counts;
+    const subscribers: Counts = await store.countSubscribers();
     const digests = await store.listDigests(5);
     const lastIssue = digests.find((d) => d.status === 'sent' || d.status === 'sending');
     const last = lastIssue ? { id: lastIssue.id, status: lastIssue.status, period: [lastIssue.periodStart, lastIssue.periodEnd], deliveries: await store.deliveryCounts(lastIssue.id) } : null;

@@ -52,7 +52,7 @@ export function registerDrafts(admin: FastifyInstance, app: App): void {
     const base = (await app.store.getDigestBase(id)) ?? digest;
     const themes = [...app.config.topic.themes, app.config.topic.otherTheme];
     const counts = await app.store.deliveryCounts(id);
-    const recipients = (await app.store.listSubscribers('confirmed')).length;
+    const recipients = (await app.store.countSubscribers()).confirmed;
     const actions = (['approve', 'hold', 'discard'] as const).map((a) => postButton(`${url}/review`, a[0]!.toUpperCase() + a.slice(1), csrf, { action: a })).join(' ');
     const edit = (kind: string, storyId: string, label: string) => postButton(`${url}/edit`, label, csrf, { kind, storyId });
     const dropped = new Set(digest.edits?.dropped ?? []);

@@ -47,7 +47,8 @@ export function createMetrics(app: App): Registry {
     labelNames: ['status'],
     registers: [register],
     async collect() {
-      for (const s of SubscriberStatus.options) this.set({ status: s }, (await store.listSubscribers(s)).length);
+      const counts = await store.countSubscribers();
+      for (const s of SubscriberStatus.options) this.set({ status: s }, counts[s]);
     },
   });
   new Counter({

@@ -27,7 +27,8 @@ export function registerOperations(admin: FastifyInstance, app: App): void {
   admin.get('/subscribers', async (req, reply) => {
     const csrf = reply.generateCsrf();
     const q = String((req.query as Record<string, unknown>).q ?? '').trim().toLowerCase().slice(0, 254);
-    const counts = await Promise.all(SubscriberStatus.options.map(async (s) => [s, (await store.listSubscribers(s)).length] as const));
+    const byStatus = await store.countSubscribers();
+    const counts = SubscriberStatus.options.map((s) => [s, byStatus[s]] as const);
     let results = '';
     if (q) {
       const found = (await store.listSubscribers()).filter((s) => s.email.toLowerCase().includes(q)).slice(0, 50);
