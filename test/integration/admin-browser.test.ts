@@ -125,6 +125,17 @@ describe.skipIf(!hasChromium)('the web admin', () => {
     expect(await page.locator('h1').textContent()).toBe(`Deliveries of ${digest.id}`);
   });
 
+  it('limits login attempts per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await fetch(`${web.base}/admin/login`, { method: 'POST', body: 'password=guess', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      statuses.push(r.status);
+    }
+    // The first login in this file already used one attempt; every further one is refused.
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('serves Prometheus metrics', async () => {
     const text = await (await fetch(`${web.base}/metrics`)).text();
     expect(text).toMatch(/frontera_queue_jobs\{queue="send",state="waiting"\} 0/);
