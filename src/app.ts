@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { createFeedParser } from './adapters/feed-parser.ts';
+import { createRedisHostGate } from './adapters/host-gate.ts';
 import { createHttpFetcher } from './adapters/http-fetcher.ts';
 import { createLogger } from './adapters/logger.ts';
 import { createOutboxMailer } from './adapters/outbox-mailer.ts';
@@ -67,6 +68,13 @@ export async function createApp(
       maxBytes: env.FETCH_MAX_BYTES,
       maxRedirects: env.FETCH_MAX_REDIRECTS,
       userAgent: userAgent(env.PUBLIC_URL),
+      allowPrivate: env.FETCH_ALLOW_PRIVATE,
+      minHostIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+      hostGate: createRedisHostGate(redis, env.REDIS_PREFIX, {
+        minIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+        maxWaitMs: 60_000,
+        leaseMs: env.FETCH_TIMEOUT_MS + 10_000,
+      }),
     }),
     parser: createFeedParser(),
     mailer,

@@ -58,6 +58,8 @@ export function createFeedParser(): FeedParser {
         throw new FrontError('FEED_PARSE_ERROR', `malformed ${kind} feed: ${reason}`, { permanent: true, cause: err });
       }
       return {
+        format: kind === 'rdf' ? 'rss-1.0' : kind,
+        version: kind === 'rss' ? attribute(root.startTag, 'version') : undefined,
         title: text(output.title),
         link: text(output.link),
         language: text(output.language) ?? text(output['dc:language']) ?? attribute(root.startTag, 'xml:lang'),

@@ -50,6 +50,8 @@ describe('the weekly digest, end to end', () => {
         MAIL_REPLY_TO: 'editors@frontera.test',
         DATA_DIR: dataDir,
         SEND_BATCH_SIZE: '2',
+        FETCH_ALLOW_PRIVATE: '127.0.0.1',
+        FETCH_HOST_INTERVAL_MS: '20',
       },
       { feedsFile: 'samples/feeds.yaml', resolveFeedUrl: (u) => new URL(u, feeds.baseUrl).toString() },
     );
