@@ -16,6 +16,8 @@ export interface CollectSummary {
   jobIds: string[];
   collected: CollectResult[];
   failed: { feedId: string; error: string }[];
+  /** Feeds skipped because they are backing off after failures. */
+  deferred?: CollectResult[];
 }
 
 export async function collectNow(app: App, feedIds: string[], progress: Progress, wait = true): Promise<CollectSummary> {
@@ -26,14 +28,18 @@ export async function collectNow(app: App, feedIds: string[], progress: Progress
   const results = await waitForJobs<CollectResult>(app.queues.collect, jobIds, (done) => {
     const failed = done.filter((d) => d.state === 'failed').length;
     progress.update('collect', `${bar(done.length, jobIds.length)} feeds${failed ? ` (${failed} failed)` : ''}`);
-  });
-  const collected = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  }, 250, true);
+  const finished = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  const deferred = finished.filter((r) => r.status === 'deferred');
+  const collected = finished.filter((r) => r.status !== 'deferred');
   const failed = results.filter((r) => r.state === 'failed').map((r) => ({ feedId: byJob.get(r.id)!, error: r.error ?? 'failed' }));
   const added = collected.reduce((n, r) => n + r.added, 0);
   const relevant = collected.reduce((n, r) => n + r.relevant, 0);
-  progress.done(`collect: ${collected.length} feeds collected, ${failed.length} failed; ${added} new articles, ${relevant} relevant items seen`);
+  const skippedNote = deferred.length ? `, ${deferred.length} backing off (skipped)` : '';
+  progress.done(`collect: ${collected.length} feeds collected, ${failed.length} failed${skippedNote}; ${added} new articles, ${relevant} relevant items seen`);
   for (const f of failed) progress.line(`  ! ${f.feedId}: ${f.error}`);
-  return { jobIds, collected, failed };
+  for (const d of deferred) progress.line(`  ~ ${d.feedId}: skipped, backing off until ${d.nextAttemptAt} after: ${d.lastError ?? 'a failure'}`);
+  return { jobIds, collected, failed, deferred };
 }
 
 export async function buildNow(

@@ -1,6 +1,7 @@
 import { normalizeItem } from '../domain/articles.ts';
 import { mergeDuplicates } from '../domain/duplicates.ts';
-import { describeError } from '../domain/errors.ts';
+import { describeError, isFrontError } from '../domain/errors.ts';
+import { isBackingOff, retryDelayMs } from './feed-backoff.ts';
 import type { Article, FeedConfig, TopicConfig } from '../domain/model.ts';
 import type { ArticleStore, Clock, FeedParser, FeedFetcher, FeedState, Logger } from './ports.ts';
 
@@ -11,11 +12,16 @@ export interface CollectDeps {
   clock: Clock;
   logger: Logger;
   topic: TopicConfig;
+  /** Jitter source for backoff; tests pass a fixed one. */
+  random?: () => number;
 }
 
 export interface CollectResult {
   feedId: string;
-  status: 'collected' | 'not-modified';
+  status: 'collected' | 'not-modified' | 'deferred';
+  /** Set when deferred: the feed is backing off until then. */
+  nextAttemptAt?: string;
+  lastError?: string;
   items: number;
   relevant: number;
   added: number;
@@ -34,13 +40,18 @@ export async function collectFeed(deps: CollectDeps, feed: FeedConfig): Promise<
   const { fetcher, parser, store, clock, logger, topic } = deps;
   const previous = (await store.getFeedState(feed.id)) ?? emptyState(feed.id);
   const startedAt = clock.now();
-  const base = { ...previous, lastFetchedAt: startedAt.toISOString() };
+  if (isBackingOff(previous, startedAt)) {
+    logger.info({ feedId: feed.id, nextAttemptAt: previous.nextAttemptAt, code: previous.lastErrorCode }, 'feed.deferred');
+    return { ...nothing(feed.id, 'deferred'), nextAttemptAt: previous.nextAttemptAt, lastError: previous.lastError };
+  }
+  const { nextAttemptAt: _n, ...rest } = previous;
+  const base = { ...rest, lastFetchedAt: startedAt.toISOString() };
   try {
     const fetched = await fetcher.fetchFeed(feed.url, { etag: previous.etag, lastModified: previous.lastModified });
     if (fetched.status === 'not-modified') {
       await store.putFeedState(succeeded(base, startedAt));
       logger.info({ feedId: feed.id }, 'feed.not_modified');
-      return { feedId: feed.id, status: 'not-modified', items: 0, relevant: 0, added: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0 };
+      return nothing(feed.id, 'not-modified');
     }
     const parsed = await parser.parseFeed(fetched.body);
     const articles: Article[] = [];
@@ -66,15 +77,25 @@ export async function collectFeed(deps: CollectDeps, feed: FeedConfig): Promise<
     return result;
   } catch (err) {
     const { code, message } = describeError(err);
+    const failures = previous.consecutiveFailures + 1;
+    const retryAfterMs = isFrontError(err) ? err.retryAfterMs : undefined;
+    const delayMs = retryDelayMs(failures, retryAfterMs, deps.random ?? Math.random);
+    const nextAttemptAt = new Date(startedAt.getTime() + delayMs).toISOString();
     await store.putFeedState({
       ...base,
       lastError: message.slice(0, 500),
       lastErrorCode: code,
-      consecutiveFailures: previous.consecutiveFailures + 1,
+      lastFailureAt: startedAt.toISOString(),
+      nextAttemptAt,
+      consecutiveFailures: failures,
     });
-    logger.warn({ feedId: feed.id, code, error: message }, 'feed.failed');
+    logger.warn({ feedId: feed.id, code, error: message, failures, nextAttemptAt }, 'feed.failed');
     throw err;
   }
+}
+
+function nothing(feedId: string, status: CollectResult['status']): CollectResult {
+  return { feedId, status, items: 0, relevant: 0, added: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0 };
 }
 
 function emptyState(feedId: string): FeedState {
@@ -82,6 +103,6 @@ function emptyState(feedId: string): FeedState {
 }
 
 function succeeded(state: FeedState, at: Date): FeedState {
-  const { lastError: _e, lastErrorCode: _c, ...rest } = state;
+  const { lastError: _e, lastErrorCode: _c, nextAttemptAt: _n, ...rest } = state;
   return { ...rest, lastSuccessAt: at.toISOString(), consecutiveFailures: 0 };
 }

@@ -34,7 +34,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
     console.log('\nFeeds');
     for (const f of feeds) {
       const s = f.state;
-      const health = !s?.lastFetchedAt ? 'never fetched' : s.lastError ? `FAILING ×${s.consecutiveFailures}: ${s.lastErrorCode} ${s.lastError}` : 'ok';
+      const next = s?.nextAttemptAt ? `, next attempt ${s.nextAttemptAt.slice(0, 16)}Z` : '';
+      const health = !s?.lastFetchedAt ? 'never fetched' : s.lastError ? `FAILING ×${s.consecutiveFailures}${next}: ${s.lastErrorCode} ${s.lastError}` : 'ok';
       console.log(`  ${f.id.padEnd(28)} ${(s?.lastSuccessAt ?? '-').slice(0, 16).padEnd(16)}  ${String(s?.articlesAdded ?? 0).padStart(5)} articles  ${f.enabled ? health : 'disabled'}`);
     }
     console.log('\nDigests');
