@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { createArticleExtractor } from './adapters/article-extractor.ts';
 import { createFeedParser } from './adapters/feed-parser.ts';
 import { createRedisHostGate } from './adapters/host-gate.ts';
 import { createHttpFetcher } from './adapters/http-fetcher.ts';
@@ -13,7 +14,7 @@ import { createRedisStore } from './adapters/redis-store.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import type { AppConfig } from './config/index.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
-import type { Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
+import type { ArticleExtractor, Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
 
 /** The composition root: the one place that turns configuration into adapters. */
 export interface App {
@@ -24,6 +25,7 @@ export interface App {
   queues: Queues;
   fetcher: FeedFetcher;
   parser: FeedParser;
+  extractor: ArticleExtractor;
   mailer: Mailer;
   /** Where .eml files go when SMTP_URL is unset; undefined when sending over SMTP. */
   outboxDir?: string;
@@ -77,6 +79,7 @@ export async function createApp(
       }),
     }),
     parser: createFeedParser(),
+    extractor: createArticleExtractor(),
     mailer,
     outboxDir,
     clock: { now: () => new Date() },

@@ -3,7 +3,8 @@ import { mergeDuplicates } from '../domain/duplicates.ts';
 import { describeError, isFrontError } from '../domain/errors.ts';
 import { isBackingOff, retryDelayMs } from './feed-backoff.ts';
 import type { Article, FeedConfig, TopicConfig } from '../domain/model.ts';
-import type { ArticleStore, Clock, FeedParser, FeedFetcher, FeedState, Logger } from './ports.ts';
+import { fetchFullText } from './fetch-full-text.ts';
+import type { ArticleExtractor, ArticleStore, Clock, FeedParser, FeedFetcher, FeedState, Logger } from './ports.ts';
 
 export interface CollectDeps {
   fetcher: FeedFetcher;
@@ -12,6 +13,8 @@ export interface CollectDeps {
   clock: Clock;
   logger: Logger;
   topic: TopicConfig;
+  /** Reads article pages for feeds whose `fullText` setting asks for it; absent: teasers only. */
+  extractor?: ArticleExtractor;
   /** Jitter source for backoff; tests pass a fixed one. */
   random?: () => number;
 }
@@ -29,6 +32,8 @@ export interface CollectResult {
   merged: number;
   unchanged: number;
   skipped: number;
+  /** Article pages read for their full text, and pages that could not be. */
+  fullText?: { fetched: number; failed: number };
 }
 
 /**
@@ -62,6 +67,9 @@ export async function collectFeed(deps: CollectDeps, feed: FeedConfig): Promise<
       else skipped++;
     }
     const unique = mergeDuplicates(articles);
+    const fullText = deps.extractor
+      ? await fetchFullText({ fetcher, extractor: deps.extractor, store, logger }, feed, unique, topic.threshold)
+      : undefined;
     const saved = await store.saveArticles(unique);
     const relevant = unique.filter((a) => a.relevance >= topic.threshold).length;
     await store.putFeedState({
@@ -72,8 +80,8 @@ export async function collectFeed(deps: CollectDeps, feed: FeedConfig): Promise<
       itemsSeen: previous.itemsSeen + parsed.items.length,
       articlesAdded: previous.articlesAdded + saved.added,
     });
-    const result: CollectResult = { feedId: feed.id, status: 'collected', items: parsed.items.length, relevant, skipped, ...saved };
-    logger.info({ ...result, bytes: fetched.bytes }, 'feed.collected');
+    const result: CollectResult = { feedId: feed.id, status: 'collected', items: parsed.items.length, relevant, skipped, ...saved, ...(fullText ? { fullText } : {}) };
+    logger.info({ ...result, format: parsed.format, bytes: fetched.bytes }, 'feed.collected');
     return result;
   } catch (err) {
     const { code, message } = describeError(err);

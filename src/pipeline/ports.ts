@@ -65,6 +65,11 @@ export interface FeedParser {
   parseFeed(body: string): Promise<ParsedFeed>;
 }
 
+export interface ArticleExtractor {
+  /** Plain, capped main text of an article page; throws FrontError PAGE_NO_ARTICLE when there is none. */
+  extractText(html: string, url: string): string;
+}
+
 // ---------- the store ----------
 
 export interface FeedState {

@@ -7,7 +7,7 @@ import { runJob } from './errors.ts';
 
 export function startCollectWorker(app: App): Worker {
   const feeds = new Map(app.config.feeds.map((f) => [f.id, f]));
-  const deps = { fetcher: app.fetcher, parser: app.parser, store: app.store, clock: app.clock, logger: app.logger, topic: app.config.topic };
+  const deps = { fetcher: app.fetcher, parser: app.parser, extractor: app.extractor, store: app.store, clock: app.clock, logger: app.logger, topic: app.config.topic };
   return new Worker<CollectPayload, CollectResult>(
     QUEUES.collect,
     (job: Job) =>
