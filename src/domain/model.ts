@@ -104,6 +104,8 @@ export const Digest = z.object({
   status: DigestStatus,
   articleCount: z.number().int(),
   outletCount: z.number().int(),
+  /** Outlets whose feed failed for the whole window: named at the end so readers know what is missing. */
+  missingSources: z.array(z.string()).optional(),
   themes: z.array(
     z.object({
       id: z.string(),
