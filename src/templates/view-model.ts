@@ -214,6 +214,8 @@ function missingSourcesNote(names: string[] | undefined): { missingSourcesNote?:
   const outlets = (names ?? []).map(clean).filter(Boolean);
   if (outlets.length === 0) return {};
   const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} and ${outlets.at(-1)}`;
-  const verb = outlets.length === 1 ? 'was' : 'were';
-  return { missingSourcesNote: `Missing this week: ${list} ${verb} unreachable all week, so ${outlets.length === 1 ? 'its' : 'their'} coverage is not included.` };
+  const one = outlets.length === 1;
+  return {
+    missingSourcesNote: `Missing this week: ${list}. ${one ? 'Its feed' : 'Their feeds'} failed every time we tried, so ${one ? 'its' : 'their'} coverage is not included.`,
+  };
 }

@@ -131,7 +131,7 @@ describe('the weekly digest, end to end', () => {
       expect(mail.html).toContain(token);
       expect(mail.text).toContain(token);
       expect(`${mail.html}${mail.text}`).not.toContain('%%FRONTERA_');
-      expect(mail.text).toContain('Missing this week: La Jornada (broken sample) was unreachable all week');
+      expect(mail.text).toContain('Missing this week: La Jornada (broken sample). Its feed failed every time we tried');
       expect(mail.html).toContain('Missing this week: La Jornada (broken sample)');
     }
     // Each subscriber got a different token.

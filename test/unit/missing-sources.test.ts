@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FeedConfig } from '../../src/domain/model.ts';
 import { missingSources } from '../../src/pipeline/missing-sources.ts';
 import type { FeedState } from '../../src/pipeline/ports.ts';
+import { renderDigest } from '../../src/templates/render.ts';
+import { makeDigestFixture } from './digest-fixture.ts';
 
 const from = new Date('2026-11-20T13:00:00Z');
 const to = new Date('2026-11-27T13:00:00Z');
@@ -21,5 +23,17 @@ describe('missingSources', () => {
     const store = { getFeedState: async (id: string) => states.get(id) };
     const feeds = [...states.keys(), 'never-tried'].map((id) => feed(id, id !== 'disabled'));
     expect(await missingSources(store, feeds, from, to)).toEqual(['Outlet down', 'Outlet new-and-broken']);
+  });
+});
+
+describe('the missing-sources note in the digest', () => {
+  it('names each outlet once, escaped, in the HTML and the text', async () => {
+    const digest = { ...makeDigestFixture(), missingSources: ['Milenio', '<b onmouseover=x>Proceso</b> & Co'] };
+    const r = await renderDigest(digest, { publicUrl: 'https://frontera.test', postalAddress: 'Apartado 1, CDMX' });
+    expect(r.text).toContain('Missing this week: Milenio and <b onmouseover=x>Proceso</b> & Co. Their feeds failed every time we tried');
+    expect(r.html).toContain('Missing this week: Milenio and &lt;b onmouseover=x&gt;Proceso&lt;/b&gt; &amp; Co.');
+    expect(r.html).not.toContain('<b onmouseover');
+    const without = await renderDigest(makeDigestFixture(), { publicUrl: 'https://frontera.test', postalAddress: 'Apartado 1, CDMX' });
+    expect(without.html).not.toContain('Missing this week');
   });
 });
