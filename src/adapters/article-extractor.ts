@@ -1,5 +1,3 @@
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { FrontError } from '../domain/errors.ts';
 import type { ArticleExtractor } from '../pipeline/ports.ts';
 
@@ -23,15 +21,17 @@ type DomNode = { nodeType: number; nodeName: string; textContent: string | null;
  */
 export function createArticleExtractor(): ArticleExtractor {
   return {
-    extractText(html, url) {
+    async extractText(html, url) {
       // Readability's own maxElemsToParse counts getElementsByTagName('*'), which linkedom answers
       // with 0; so start tags are counted here, before any DOM is built for a hostile page.
       const elements = countStartTags(html);
       if (elements > MAX_ELEMENTS) {
         throw new FrontError('PAGE_NO_ARTICLE', `${url}: page too complex to read (more than ${MAX_ELEMENTS} elements)`, { permanent: true });
       }
+      // Loaded on first use: linkedom costs ~0.2 s to import, which every CLI command would pay.
+      const [{ parseHTML }, { Readability }] = await Promise.all([import('linkedom'), import('@mozilla/readability')]);
       const { document } = parseHTML(html);
-      let article: ReturnType<Readability['parse']>;
+      let article: ReturnType<InstanceType<typeof Readability>['parse']>;
       try {
         article = new Readability(document as unknown as Document, { keepClasses: false }).parse();
       } catch (err) {

@@ -1,4 +1,3 @@
-import { DOMParser } from 'linkedom';
 import { FrontError } from '../domain/errors.ts';
 import type { ParsedFeed, RawItem } from '../pipeline/ports.ts';
 
@@ -14,7 +13,9 @@ type El = { tagName: string; textContent: string | null; children: ArrayLike<El>
  * The caller has refused entity declarations already; linkedom's XML mode (htmlparser2) neither
  * fetches DTDs nor expands custom entities.
  */
-export function parseNewsSitemap(xml: string, maxItems: number): ParsedFeed {
+export async function parseNewsSitemap(xml: string, maxItems: number): Promise<ParsedFeed> {
+  // Loaded on first use: most feeds are RSS, and linkedom costs ~0.2 s to import.
+  const { DOMParser } = await import('linkedom');
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const root = doc.documentElement as unknown as El | null;
   if (!root || localName(root) !== 'urlset') throw new FrontError('FEED_PARSE_ERROR', 'malformed news sitemap: no <urlset>', { permanent: true });

@@ -35,7 +35,7 @@ export async function fetchFullText(deps: FullTextDeps, feed: FeedConfig, articl
     attempts++;
     try {
       const page = await deps.fetcher.fetchPage(article.url);
-      article.fullText = deps.extractor.extractText(page.body, page.finalUrl);
+      article.fullText = await deps.extractor.extractText(page.body, page.finalUrl);
       fetched++;
     } catch (err) {
       failed++;

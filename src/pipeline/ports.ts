@@ -67,7 +67,7 @@ export interface FeedParser {
 
 export interface ArticleExtractor {
   /** Plain, capped main text of an article page; throws FrontError PAGE_NO_ARTICLE when there is none. */
-  extractText(html: string, url: string): string;
+  extractText(html: string, url: string): Promise<string>;
 }
 
 // ---------- the store ----------
