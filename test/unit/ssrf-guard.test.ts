@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../src/adapters/http-fetcher.ts';
 import { createAddressPolicy } from '../../src/adapters/ssrf-guard.ts';
+import { parseEnv } from '../../src/config/env.ts';
 import { FrontError } from '../../src/domain/errors.ts';
 import { serveLoopback, type LoopbackServer } from '../helpers/loopback-server.ts';
 
@@ -28,7 +29,7 @@ async function refusal(p: Promise<unknown>): Promise<FrontError> {
 describe('SSRF guard (FETCH_ALLOW_PRIVATE unset)', () => {
   it('refuses every spelling of loopback, and the server never sees a request', async () => {
     const v4 = await serve('127.0.0.1');
-    const spellings = ['127.0.0.1', 'localhost', '2130706433', '0x7f.1', '127.1', '0177.0.0.1', '[::ffff:127.0.0.1]', '0.0.0.0', 'LocalHost'];
+    const spellings = ['127.0.0.1', 'localhost', '2130706433', '0x7f.1', '127.1', '0177.0.0.1', '0x7f000001', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '0.0.0.0', '0', '[::]', 'LocalHost'];
     for (const host of spellings) {
       const err = await refusal(fetcher().fetchFeed(`http://${host}:${v4.port}/feed.xml`, {}));
       expect(err.code, host).toBe('FETCH_REFUSED');
@@ -109,5 +110,13 @@ describe('address classification (ipaddr.js ranges)', () => {
   it('lets public unicast through', () => {
     expect(policy.refusal('8.8.8.8', 'dns.example')).toBeUndefined();
     expect(policy.refusal('2001:4860:4860::8888', 'dns.example')).toBeUndefined();
+  });
+});
+
+describe('FETCH_ALLOW_PRIVATE', () => {
+  it('accepts hosts, addresses and CIDR ranges, and refuses a malformed range naming the variable', () => {
+    expect(parseEnv({ FETCH_ALLOW_PRIVATE: '127.0.0.0/8, feeds.internal, 10.1.2.3, fd00::/8' }).FETCH_ALLOW_PRIVATE).toBe('127.0.0.0/8, feeds.internal, 10.1.2.3, fd00::/8');
+    expect(() => parseEnv({ FETCH_ALLOW_PRIVATE: '127.0.0.0/99' })).toThrow(/FETCH_ALLOW_PRIVATE/);
+    expect(() => parseEnv({ FETCH_ALLOW_PRIVATE: 'http://x/' })).toThrow(/FETCH_ALLOW_PRIVATE/);
   });
 });
