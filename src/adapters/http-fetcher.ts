@@ -45,12 +45,11 @@ export function createHttpFetcher(opts: HttpFetcherOptions): FeedFetcher {
     gate: opts.hostGate ?? createLocalHostGate({ minIntervalMs: opts.minHostIntervalMs ?? 0, maxWaitMs: 60_000, leaseMs: opts.timeoutMs + 10_000 }),
   };
   return {
-    async fetchFeed(url, validators) {
-      const got = await withDeadline(opts.timeoutMs, (clock) => exchange(ctx, url, requestHeaders(opts.userAgent, FEED_ACCEPT, validators), clock));
-      return got;
+    fetchFeed(url, validators) {
+      return withDeadline(opts.timeoutMs, (deadline) => exchange(ctx, url, requestHeaders(opts.userAgent, FEED_ACCEPT, validators), deadline));
     },
     async fetchPage(url) {
-      const got = await withDeadline(opts.timeoutMs, (clock) => exchange(ctx, url, requestHeaders(opts.userAgent, PAGE_ACCEPT, {}), clock));
+      const got = await withDeadline(opts.timeoutMs, (deadline) => exchange(ctx, url, requestHeaders(opts.userAgent, PAGE_ACCEPT, {}), deadline));
       if (got.status !== 'ok') throw new FrontError('FEED_HTTP_ERROR', `HTTP 304 for an unconditional request to ${url}`);
       return { finalUrl: got.finalUrl, body: got.body, bytes: got.bytes, contentType: got.contentType } satisfies PageResult;
     },

@@ -1,4 +1,4 @@
-import { describeError } from '../domain/errors.ts';
+import { describeError, FrontError } from '../domain/errors.ts';
 import type { Article, FeedConfig } from '../domain/model.ts';
 import type { ArticleExtractor, ArticleStore, FeedFetcher, Logger } from './ports.ts';
 
@@ -35,6 +35,9 @@ export async function fetchFullText(deps: FullTextDeps, feed: FeedConfig, articl
     attempts++;
     try {
       const page = await deps.fetcher.fetchPage(article.url);
+      if (page.contentType && !/html/i.test(page.contentType)) {
+        throw new FrontError('PAGE_NO_ARTICLE', `${page.finalUrl}: not an HTML page (${page.contentType.slice(0, 60)})`, { permanent: true });
+      }
       article.fullText = await deps.extractor.extractText(page.body, page.finalUrl);
       fetched++;
     } catch (err) {

@@ -31,6 +31,7 @@ describe('full text for teaser-only feeds', () => {
       ['paywall', 'Cártel de Sinaloa: exclusiva para suscriptores sobre el fentanilo'],
       ['huge', 'Extraditan a capos del Cártel de Sinaloa acusados de traficar fentanilo'],
       ['internal', 'Cártel del Golfo: operativo en Tamaulipas contra el narcotráfico'],
+      ['informe', 'Informe de la DEA sobre el Cártel de Sinaloa y el fentanilo'],
       ['futbol', 'Resultados de la jornada 17 de la Liga MX'],
     ];
     site = await serveLoopback((req, res) => {
@@ -44,6 +45,7 @@ describe('full text for teaser-only feeds', () => {
       const pages: Record<string, () => void> = {
         '/news/operador': () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('article-es.html')),
         '/news/sheinbaum': () => res.writeHead(200, { 'content-type': 'text/html' }).end(page('hostile.html')),
+        '/news/informe': () => res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.7 Cártel de Sinaloa'),
         '/news/paywall': () => res.writeHead(200, { 'content-type': 'text/html' }).end(page('no-article.html')),
         '/news/huge': () => res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><article>${'<p>relleno '.repeat(100_000)}</article></body></html>`),
         // A redirect to an address FETCH_ALLOW_PRIVATE does not name: the guard covers pages too.
@@ -69,10 +71,10 @@ describe('full text for teaser-only feeds', () => {
     collectFeed({ fetcher: app.fetcher, parser: app.parser, extractor: app.extractor, store: app.store, clock: { now: () => new Date() }, logger, topic: app.config.topic }, app.config.feeds[0]!);
   const requestsFor = (path: string) => site.requests.filter((r) => r.url === path).length;
 
-  it('stores the main text beside the teaser; pages without an article, huge or refused pages leave the teaser and never fail the feed', async () => {
+  it('stores the main text beside the teaser; pages without an article, not HTML, huge or refused leave the teaser and never fail the feed', async () => {
     const result = await collect();
     expect(result.status).toBe('collected');
-    expect(result.fullText).toEqual({ fetched: 2, failed: 3 });
+    expect(result.fullText).toEqual({ fetched: 2, failed: 4 });
     const byUrl = new Map((await app.store.articlesBetween(new Date(Date.now() - 86_400_000), new Date(Date.now() + 60_000))).map((a) => [new URL(a.url).pathname, a]));
     const operador = byUrl.get('/news/operador')!;
     expect(operador.summary).toContain('Lee más');
@@ -81,8 +83,8 @@ describe('full text for teaser-only feeds', () => {
     const hostile = byUrl.get('/news/sheinbaum')!.fullText!;
     expect(hostile).toContain('la cooperación en seguridad se basa en el respeto a la soberanía');
     expect(hostile).not.toMatch(/INJECTED|alert|onerror|<|evil\.example/);
-    for (const p of ['/news/paywall', '/news/huge', '/news/internal']) expect(byUrl.get(p)!.fullText, p).toBeUndefined();
-    expect(warnings.map((w) => w.code).sort()).toEqual(['FEED_TOO_LARGE', 'FETCH_REFUSED', 'PAGE_NO_ARTICLE']);
+    for (const p of ['/news/paywall', '/news/huge', '/news/internal', '/news/informe']) expect(byUrl.get(p)!.fullText, p).toBeUndefined();
+    expect(warnings.map((w) => w.code).sort()).toEqual(['FEED_TOO_LARGE', 'FETCH_REFUSED', 'PAGE_NO_ARTICLE', 'PAGE_NO_ARTICLE']);
     expect(warnings.every((w) => w.feedId === 'diario')).toBe(true);
     expect(internal.requests).toHaveLength(0);
     // Not relevant: its page is never fetched.
