@@ -107,7 +107,7 @@ describe('polite, persistent collection', () => {
     expect((await app.store.getFeedState('failing'))!.consecutiveFailures).toBe(9);
   });
 
-  it('status shows each failing feed with its failures, next attempt and last error', async () => {
+  it('status shows each failing feed with its failures, next attempt and last error; collect skips it and says so', async () => {
     copyFileSync('config/topic.yaml', join(dir, 'topic.yaml'));
     const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'polite', DATA_DIR: dir, CONFIG_DIR: dir };
     const { stdout } = await run('node', ['bin/frontera.mjs', 'status'], { env, timeout: 30_000 });
@@ -115,6 +115,14 @@ describe('polite, persistent collection', () => {
     const next = (await app.store.getFeedState('limited'))!.nextAttemptAt!.slice(0, 16);
     expect(line).toContain(`FAILING ×1, next attempt ${next}Z: FEED_HTTP_ERROR HTTP 429`);
     expect(line).toContain('Retry-After: 3600 s');
+    // An operator's collect doesn't fetch a feed that is backing off, and says until when: 'dated'
+    // (no retry job pending) is skipped; 'limited' still has its BullMQ retry waiting for that time.
+    const before = limited.requests.length + dated.requests.length;
+    const collect = await run('node', ['bin/frontera.mjs', 'collect', '--feed', 'dated', '--feed', 'limited'], { env: { ...env, FETCH_ALLOW_PRIVATE: '127.0.0.0/8' }, timeout: 30_000 }).catch((e: { stdout: string; stderr: string }) => e);
+    const out = collect.stdout + collect.stderr;
+    expect(out).toContain(`~ dated: skipped, backing off until ${(await app.store.getFeedState('dated'))!.nextAttemptAt} after: HTTP 503`);
+    expect(out).toMatch(/! limited: FEED_HTTP_ERROR: HTTP 429 .*\(retry scheduled for \d{4}-/);
+    expect(limited.requests.length + dated.requests.length).toBe(before);
   });
 
   it('one request at a time per host and a pause between them, shared through Redis', async () => {
