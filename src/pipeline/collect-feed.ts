@@ -37,8 +37,10 @@ export interface CollectResult {
 }
 
 /**
- * fetch (conditional GET, caps) → parse → normalise → relevance → dedupe → store, for one feed.
- * A failure is recorded on the feed's state and rethrown; the worker decides whether to retry.
+ * fetch (conditional GET, caps, SSRF guard, per-host politeness) → parse → normalise → relevance
+ * → dedupe → full text for teaser feeds → store, for one feed. A failure is recorded on the feed's
+ * state with its backoff (nextAttemptAt, at least the server's Retry-After) and rethrown; the
+ * worker's retry waits for that time, and a collect before it skips the feed ('deferred').
  * Other feeds are separate jobs, so one broken feed never stops them.
  */
 export async function collectFeed(deps: CollectDeps, feed: FeedConfig): Promise<CollectResult> {
