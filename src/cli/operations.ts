@@ -28,6 +28,8 @@ export interface CollectSummary {
   jobs: { jobId: string; feedId: string }[];
   collected: CollectResult[];
   failed: { feedId: string; error: string }[];
+  /** Feeds skipped because they are backing off after failures. */
+  deferred?: CollectResult[];
 }
 
 export async function collectNow(app: App, feedIds: string[], progress: Progress, wait = true): Promise<CollectSummary> {
@@ -39,15 +41,18 @@ export async function collectNow(app: App, feedIds: string[], progress: Progress
   const results = await waitForJobs<CollectResult>(app.queues.collect, jobIds, (done) => {
     const failed = done.filter((d) => d.state === 'failed').length;
     progress.update('collect', `${bar(done.length, jobIds.length)} feeds${failed ? ` (${failed} failed)` : ''}`);
-  });
-  const collected = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  }, 250, true);
+  const finished = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  const deferred = finished.filter((r) => r.status === 'deferred');
+  const collected = finished.filter((r) => r.status !== 'deferred');
   const failed = results.filter((r) => r.state === 'failed').map((r) => ({ feedId: byJob.get(r.id)!, error: r.error ?? 'failed' }));
   // Items are what the feeds listed; articles are what the store keeps (one per canonical URL).
   const items = collected.reduce((n, r) => n + r.items, 0);
   const added = collected.reduce((n, r) => n + r.added, 0);
-  progress.done(`collect: ${collected.length} of ${jobIds.length} feeds collected${failed.length ? `, ${failed.length} failed` : ''}; ${items} feed items read, ${added} new articles stored`);
+  progress.done(`collect: ${collected.length} of ${jobIds.length} feeds collected${failed.length ? `, ${failed.length} failed` : ''}${deferred.length ? `, ${deferred.length} backing off (skipped)` : ''}; ${items} feed items read, ${added} new articles stored`);
   for (const f of failed) progress.line(`  ! ${f.feedId}: ${f.error}`);
-  return { jobs: labelled, collected, failed };
+  for (const d of deferred) progress.line(`  ~ ${d.feedId}: skipped, backing off until ${d.nextAttemptAt} after: ${d.lastError ?? 'a failure'}`);
+  return { jobs: labelled, collected, failed, deferred };
 }
 
 export async function buildNow(

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -77,6 +78,16 @@ export const EnvSchema = z.object({
   FETCH_MAX_BYTES: int(10_000, 50_000_000).default(5_000_000),
   FETCH_MAX_REDIRECTS: int(0, 10).default(3),
   FETCH_CONCURRENCY: int(1, 32).default(4),
+  /** Private destinations the fetcher may reach: comma-separated hosts, addresses, CIDR ranges. */
+  FETCH_ALLOW_PRIVATE: z
+    .string()
+    .refine(
+      (v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((s) => (s.includes('/') ? ipaddr.isValidCIDR(s) : /^[\w.:\[\]-]+$/.test(s))),
+      'must be comma-separated host names, IP addresses or CIDR ranges such as 127.0.0.0/8',
+    )
+    .optional(),
+  /** Pause between two requests to one host (feeds and article pages), across all workers. */
+  FETCH_HOST_INTERVAL_MS: int(0, 600_000).default(1000),
   SEND_BATCH_SIZE: int(1, 1000).default(100),
   SEND_CONCURRENCY: int(1, 32).default(2),
   CONFIG_DIR: z.string().default('config'),

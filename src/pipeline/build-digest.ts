@@ -5,6 +5,7 @@ import type { Article, Digest, FeedConfig, Story, TopicConfig } from '../domain/
 import { clusterTerms, type PreviousStory } from '../domain/stories.ts';
 import { renderDigest, type RenderedDigest } from '../templates/render.ts';
 import type { ViewContext } from '../templates/view-model.ts';
+import { missingSources } from './missing-sources.ts';
 import type { Clock, DigestStore, ArticleStore, Logger } from './ports.ts';
 import { applyEdits } from '../domain/editing.ts';
 import { assertNoOverlap, ISSUED } from './digest-window.ts';
@@ -82,6 +83,8 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
     logger.info({ ...window, articles: articles.length, reason }, 'digest.empty');
     return { status: 'empty', reason, articles: articles.length, ...window };
   }
+  const missing = await missingSources(store, deps.feeds, from, to);
+  if (missing.length > 0) composed.missingSources = missing;
   const ctx = { publicUrl: deps.publicUrl, postalAddress: deps.postalAddress };
   const maxBytes = deps.maxHtmlBytes ?? MAX_HTML_BYTES;
   // Editors' changes to this window's draft survive a rebuild; a stale id they name is ignored.

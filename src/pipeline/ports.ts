@@ -16,9 +16,21 @@ export type FetchResult =
   | { status: 'not-modified'; finalUrl: string }
   | { status: 'ok'; finalUrl: string; body: string; validators: FetchValidators; bytes: number };
 
+export interface PageResult {
+  finalUrl: string;
+  body: string;
+  bytes: number;
+  contentType?: string;
+}
+
 export interface FeedFetcher {
-  /** Conditional GET with caps; throws FrontError (FEED_TIMEOUT, FEED_TOO_LARGE, FEED_HTTP_ERROR…). */
+  /**
+   * Conditional GET with caps, behind the SSRF guard and per-host politeness; throws FrontError
+   * (FEED_TIMEOUT, FEED_TOO_LARGE, FEED_HTTP_ERROR with retryAfterMs, FETCH_REFUSED…).
+   */
   fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult>;
+  /** An article page, through the same guard, caps and politeness. */
+  fetchPage(url: string): Promise<PageResult>;
 }
 
 /** One item as the parser saw it, before normalisation; strings may hold HTML. */
@@ -35,7 +47,13 @@ export interface RawItem {
   categories?: string[];
 }
 
+/** What `feeds check` reports and collect logs. */
+export type FeedFormat = 'rss' | 'rss-1.0' | 'atom' | 'news-sitemap' | 'json-feed';
+
 export interface ParsedFeed {
+  format: FeedFormat;
+  /** Version as the document states it (RSS 0.91/2.0, JSON Feed 1.1), when it does. */
+  version?: string;
   title?: string;
   link?: string;
   language?: string;
@@ -43,8 +61,13 @@ export interface ParsedFeed {
 }
 
 export interface FeedParser {
-  /** Throws FrontError FEED_PARSE_ERROR for XML that is not a feed. */
-  parseFeed(xml: string): Promise<ParsedFeed>;
+  /** Throws FrontError FEED_PARSE_ERROR for a document that is not a feed. */
+  parseFeed(body: string): Promise<ParsedFeed>;
+}
+
+export interface ArticleExtractor {
+  /** Plain, capped main text of an article page; throws FrontError PAGE_NO_ARTICLE when there is none. */
+  extractText(html: string, url: string): Promise<string>;
 }
 
 // ---------- the store ----------
@@ -57,6 +80,10 @@ export interface FeedState {
   lastSuccessAt?: string;
   lastError?: string;
   lastErrorCode?: string;
+  /** When the last failure happened; with lastSuccessAt it tells whether a feed failed a whole week. */
+  lastFailureAt?: string;
+  /** Backoff after failures (and Retry-After): collect skips the feed until then. */
+  nextAttemptAt?: string;
   consecutiveFailures: number;
   itemsSeen: number;
   articlesAdded: number;

@@ -86,6 +86,11 @@ function contentsMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+function missingMjml(view: DigestView): string {
+  if (!view.missingSourcesNote) return '';
+  return `<mj-section padding="4px 0"><mj-column><mj-text padding="8px 24px" font-size="13px" color="${MUTED}"><p class="m">${e(view.missingSourcesNote)}</p></mj-text></mj-column></mj-section>`;
+}
+
 function footerMjml(view: DigestView): string {
   const publicHost = hostOf(view.publicUrl);
   return `<mj-section padding="16px 0 28px" background-color="#f3f1ec"><mj-column>
@@ -124,6 +129,7 @@ export function buildDigestMjml(view: DigestView): string {
 ${headerMjml(view)}
 ${noteMjml(view)}
 ${body}
+${missingMjml(view)}
 ${footerMjml(view)}
 </mj-body>
 </mjml>`;

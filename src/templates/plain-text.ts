@@ -39,6 +39,7 @@ export function renderPlainText(view: DigestView): string {
     out.push(RULE, theme.title.toUpperCase(), RULE, '');
     for (const story of theme.stories) out.push(storyText(story), '');
   }
+  if (view.missingSourcesNote) out.push(view.missingSourcesNote, '');
   out.push(
     '-- ',
     `You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest.`,

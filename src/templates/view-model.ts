@@ -57,6 +57,8 @@ export interface DigestView {
   archiveUrl: string;
   postalAddress: string;
   publicUrl: string;
+  /** "Missing this week: …" when some outlets' feeds failed for the whole window. */
+  missingSourcesNote?: string;
 }
 
 export interface ViewContext {
@@ -207,5 +209,16 @@ export function toViewModel(digest: Digest, ctx: ViewContext): DigestView {
     archiveUrl: ctx.archiveUrl ?? `${publicUrl}/archive`,
     postalAddress: clean(ctx.postalAddress),
     publicUrl,
+    ...missingSourcesNote(digest.missingSources),
+  };
+}
+
+function missingSourcesNote(names: string[] | undefined): { missingSourcesNote?: string } {
+  const outlets = (names ?? []).map(clean).filter(Boolean);
+  if (outlets.length === 0) return {};
+  const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} and ${outlets.at(-1)}`;
+  const one = outlets.length === 1;
+  return {
+    missingSourcesNote: `Missing this week: ${list}. ${one ? 'Its feed' : 'Their feeds'} failed every time we tried, so ${one ? 'its' : 'their'} coverage is not included.`,
   };
 }

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type MinimalJob } from 'bullmq';
 import { FrontError } from '../domain/errors.ts';
 import { CollectPayload, QUEUES } from '../jobs/contracts.ts';
 import { collectFeed, type CollectResult } from '../pipeline/collect-feed.ts';
@@ -8,7 +8,7 @@ import { recordFetch } from './metrics.ts';
 
 export function startCollectWorker(app: App): Worker {
   const feeds = new Map(app.config.feeds.map((f) => [f.id, f]));
-  const deps = { fetcher: app.fetcher, parser: app.parser, store: app.store, clock: app.clock, logger: app.logger, topic: app.config.topic };
+  const deps = { fetcher: app.fetcher, parser: app.parser, extractor: app.extractor, store: app.store, clock: app.clock, logger: app.logger, topic: app.config.topic };
   return new Worker<CollectPayload, CollectResult>(
     QUEUES.collect,
     (job: Job) =>
@@ -25,6 +25,20 @@ export function startCollectWorker(app: App): Worker {
           throw err;
         }
       }),
-    { connection: app.queues.connection, prefix: app.queues.prefix, concurrency: app.config.env.FETCH_CONCURRENCY },
+    {
+      connection: app.queues.connection,
+      prefix: app.queues.prefix,
+      concurrency: app.config.env.FETCH_CONCURRENCY,
+      settings: {
+        // A retry waits until the feed's nextAttemptAt, which collectFeed set from its backoff and
+        // the server's Retry-After; BullMQ's own exponential delay would ignore both.
+        backoffStrategy: async (attemptsMade: number, _type?: string, _err?: Error, job?: MinimalJob) => {
+          const feedId = (job?.data as Partial<CollectPayload> | undefined)?.feedId;
+          const state = feedId ? await app.store.getFeedState(feedId) : undefined;
+          const due = state?.nextAttemptAt ? Date.parse(state.nextAttemptAt) - Date.now() : NaN;
+          return Number.isFinite(due) ? Math.max(1_000, due) : 60_000 * 2 ** (attemptsMade - 1);
+        },
+      },
+    },
   );
 }

@@ -50,6 +50,8 @@ describe('the weekly digest, end to end', () => {
         MAIL_REPLY_TO: 'editors@frontera.test',
         DATA_DIR: dataDir,
         SEND_BATCH_SIZE: '2',
+        FETCH_ALLOW_PRIVATE: '127.0.0.1',
+        FETCH_HOST_INTERVAL_MS: '20',
       },
       { feedsFile: 'samples/feeds.yaml', resolveFeedUrl: (u) => new URL(u, feeds.baseUrl).toString() },
     );
@@ -90,6 +92,8 @@ describe('the weekly digest, end to end', () => {
     for (const story of stories) {
       for (const sentence of story.summary) expect(sentence.sources.length).toBeGreaterThan(0);
     }
+    // The broken feed failed every time it was tried in the window: readers are told.
+    expect(digest!.missingSources).toEqual(['La Jornada (broken sample)']);
   });
 
   it('sends to every confirmed subscriber exactly once, and never again', async () => {
@@ -127,6 +131,8 @@ describe('the weekly digest, end to end', () => {
       expect(mail.html).toContain(token);
       expect(mail.text).toContain(token);
       expect(`${mail.html}${mail.text}`).not.toContain('%%FRONTERA_');
+      expect(mail.text).toContain('Missing this week: La Jornada (broken sample). Its feed failed every time we tried');
+      expect(mail.html).toContain('Missing this week: La Jornada (broken sample)');
     }
     // Each subscriber got a different token.
     expect(new Set(mails.map((m) => m.headerLines.find((h) => h.key === 'list-unsubscribe')?.line))).toHaveProperty('size', 3);

@@ -32,6 +32,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
       lastSuccessAt: s!.lastSuccessAt ?? null,
       articlesAdded: s!.articlesAdded,
       failing: s!.lastError ? { times: s!.consecutiveFailures, code: s!.lastErrorCode, error: s!.lastError } : null,
+      nextAttemptAt: s!.nextAttemptAt ?? null,
     }));
     const redis = app.redisUrl.replace(/\/\/.*@/, '//***@');
     if (values.json) {
@@ -54,7 +55,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
     }
     console.log(`\nFeeds in use (${feeds.length} of ${enabled.length} enabled in ${app.config.files.feeds})`);
     for (const f of feeds) {
-      const health = f.failing ? `FAILING ×${f.failing.times}: ${f.failing.code} ${f.failing.error}` : 'ok';
+      const next = f.nextAttemptAt ? `, next attempt ${f.nextAttemptAt.slice(0, 16)}Z` : '';
+      const health = f.failing ? `FAILING ×${f.failing.times}${next}: ${f.failing.code} ${f.failing.error}` : 'ok';
       console.log(`  ${f.id.padEnd(28)} ${(f.lastSuccessAt ?? '-').slice(0, 16).padEnd(16)}  ${String(f.articlesAdded).padStart(5)} articles  ${health}`);
     }
     if (neverFetched.length) console.log(`  not fetched yet: ${neverFetched.length} feed(s) (\`frontera collect\` fetches them)`);
