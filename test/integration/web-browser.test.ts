@@ -1,14 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/adapters/redis-connection.ts';
-import { createRedisStore } from '../../src/adapters/redis-store.ts';
 import { signToken } from '../../src/domain/tokens.ts';
-import type { Mailer, OutgoingMessage } from '../../src/pipeline/ports.ts';
-import { buildServer } from '../../src/web/server.ts';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { STACK_SECRET, startReaderStack, type ReaderStack } from '../helpers/reader-stack.ts';
 
 /**
  * The public pages in a real browser: the form must work with no script, the CSP must not break
@@ -22,45 +17,20 @@ if (!hasChromium) {
   console.warn(`web-browser.test.ts skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
 }
 
-const SECRET = 'browser-test-secret-0123456789abcdef';
 
 describe.skipIf(!hasChromium)('web pages in Chromium', () => {
-  let redisServer: TestRedis;
+  let stack: ReaderStack;
   let redis: Redis;
-  let app: FastifyInstance;
   let browser: Browser;
   let page: Page;
   let base = '';
-  const sent: OutgoingMessage[] = [];
   const cspViolations: string[] = [];
-
-  const mailer: Mailer = {
-    async sendMail(message) {
-      sent.push(message);
-      return { messageId: `<${sent.length}@test>`, accepted: true };
-    },
-    async sendRaw(_envelope, _raw, messageId) {
-      throw new Error(`unexpected sendRaw of ${messageId}: the web only sends confirmation mail`);
-    },
-    async close() {},
-  };
+  const sent = { get messages() { return stack.sink.messages; } };
 
   beforeAll(async () => {
-    redisServer = await startRedis();
-    redis = createRedis(redisServer.url);
-    const store = createRedisStore(redis, `test:web-browser:${process.pid}`);
-    // A known port up front, so the links the server writes point at itself.
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = buildServer({
-      store,
-      mailer,
-      secret: SECRET,
-      publicUrl: base,
-      from: 'Frontera <digest@frontera.test>',
-      postalAddress: 'Frontera, Apartado Postal 12 & 14, 06000 Ciudad de México',
-    });
-    await app.listen({ host: '127.0.0.1', port });
+    stack = await startReaderStack({ env: { POSTAL_ADDRESS: 'Frontera, Apartado Postal 12 & 14, 06000 Ciudad de México' } });
+    redis = stack.app.redis;
+    base = stack.base;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -75,9 +45,7 @@ describe.skipIf(!hasChromium)('web pages in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    redis?.disconnect();
-    await redisServer?.stop();
+    await stack?.stop();
   });
 
   it('shows the form, rejects a bad address in place, and accepts a good one', async () => {
@@ -102,16 +70,17 @@ describe.skipIf(!hasChromium)('web pages in Chromium', () => {
     await page.waitForLoadState();
     expect(await page.locator('h1').textContent()).toBe('Check your inbox');
     await page.screenshot({ path: '/tmp/web-check-inbox.png', fullPage: true });
-    expect(sent.map((m) => m.to)).toEqual(['lectora@example.com']);
+    await stack.mails(1);
+    expect(sent.messages.map((m) => m.envelope.to[0])).toEqual(['lectora@example.com']);
   });
 
   it('unsubscribes only after the button on the unsubscribe page is pressed', async () => {
-    const store = createRedisStore(redis, `test:web-browser:${process.pid}`);
+    const store = stack.app.store;
     const subscriber = await store.findByEmail('lectora@example.com');
     expect(subscriber).toBeDefined();
     await store.setSubscriberStatus(subscriber!.id, 'confirmed');
 
-    await page.goto(`${base}/unsubscribe?token=${signToken(SECRET, 'unsubscribe', subscriber!.id)}`);
+    await page.goto(`${base}/unsubscribe?token=${signToken(STACK_SECRET, 'unsubscribe', subscriber!.id)}`);
     expect(await page.locator('h1').textContent()).toBe('Unsubscribe from Frontera?');
     expect((await store.getSubscriber(subscriber!.id))?.status).toBe('confirmed');
     await page.screenshot({ path: '/tmp/web-unsubscribe.png', fullPage: true });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../../app.ts';
 import { loadConfig } from '../../config/index.ts';
 import { upsertSchedules } from '../../jobs/schedules.ts';
+import { webDeps } from '../../web/deps.ts';
 import { buildServer } from '../../web/server.ts';
 import { startWorkers } from '../../workers/index.ts';
 
@@ -40,15 +41,7 @@ export async function webCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } } });
   const app = await createApp(loadConfig());
   const { env } = app.config;
-  const server = buildServer({
-    store: app.store,
-    mailer: app.mailer,
-    secret: app.secret,
-    publicUrl: env.PUBLIC_URL,
-    from: env.MAIL_FROM,
-    postalAddress: env.POSTAL_ADDRESS,
-    logger: false,
-  });
+  const server = buildServer(webDeps(app));
   const address = await server.listen({ port: Number(values.port ?? 3000), host: values.host ?? '127.0.0.1' });
   console.log(`web: listening on ${address} (public URL ${env.PUBLIC_URL})`);
   await untilSignal();
