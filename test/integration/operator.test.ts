@@ -58,8 +58,32 @@ describe('operator commands against a private Redis', () => {
     expect(readFileSync(file, 'utf8')).toContain('new@example.org');
 
     expect((await frontera('subscribers', 'remove', 'pend@example.org')).code).toBe(0);
-    const after = JSON.parse((await frontera('subscribers', 'list', '--json')).stdout) as { email: string }[];
-    expect(after.map((s) => s.email.toLowerCase()).sort()).toEqual(['lucia@example.org', 'new@example.org']);
+    const after = JSON.parse((await frontera('subscribers', 'list', '--json')).stdout) as { email: string; status: string; endedReason?: string }[];
+    expect(after.find((s) => s.email === 'pend@example.org')).toMatchObject({ status: 'unsubscribed', endedReason: 'removed' });
+  });
+
+  it('keeps opt-outs: add and import refuse suppressed addresses; --resubscribe queues a confirmation; forget erases', async () => {
+    // pend@ was removed above: adding it again is refused, with the way forward named.
+    const again = await frontera('subscribers', 'add', 'pend@example.org');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('--resubscribe');
+    const file = join(dataDir, 'rows.csv');
+    writeFileSync(file, 'email,status\npend@example.org,confirmed\nfresh@example.org,confirmed\nFRESH@example.org,pending\n');
+    const imported = await frontera('subscribers', 'import', file);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('1 added');
+    expect(imported.stdout).toContain('line 4: duplicate of line 3');
+    expect(imported.stdout).toContain('line 2: suppressed');
+
+    const re = await frontera('subscribers', 'add', 'pend@example.org', '--resubscribe');
+    expect(re.code).toBe(0);
+    expect(re.stdout).toContain('pending (confirmation email queued');
+
+    const erased = await frontera('subscribers', 'forget', 'fresh@example.org');
+    expect(erased.code).toBe(0);
+    const csv = (await frontera('subscribers', 'export', '--format', 'csv')).stdout;
+    expect(csv.split('\r\n')[0]).toBe('email,name,status,source,requestedAt,confirmedAt,ipHash,endedReason,endedAt,themes,pausedUntil,lang');
+    expect(csv).not.toContain('fresh@example.org');
   });
 
   it('reports status as JSON with every configured feed', async () => {

@@ -36,7 +36,7 @@ export async function demoCommand(): Promise<number> {
     return await withApp({ config, workers: ['collect', 'build', 'send'] }, async ({ app }) => {
       progress.line(`demo: Redis ${app.redisUrl}, sample feeds ${samples.baseUrl}, SMTP ${catcher.url}`);
       if ((await app.store.listSubscribers()).length === 0) {
-        const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv');
+        const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv', { secret: app.secret });
         progress.line(`demo: imported ${imported.added} sample subscribers`);
       }
       await collectNow(app, app.config.feeds.map((f) => f.id), progress);
