@@ -1,4 +1,5 @@
 import { FrontError } from '../domain/errors.ts';
+import { isPaused } from './preferences.ts';
 import type { Clock, DeliveryLedger, DigestStore, Logger, SubscriberStore } from './ports.ts';
 
 export interface StartSendDeps {
@@ -26,7 +27,9 @@ export async function planSend(deps: StartSendDeps, digestId: string): Promise<S
     throw new FrontError('DIGEST_NOT_SENDABLE', `Digest ${digestId} has no rendered body; build it again`, { permanent: true });
   }
   if (digest.status === 'draft' || digest.status === 'approved') await store.setDigestStatus(digestId, 'sending');
-  const confirmed = (await store.listSubscribers('confirmed')).map((s) => s.id);
+  // Readers who paused (preferences) are not in this issue's audience.
+  const now = new Date();
+  const confirmed = (await store.listSubscribers('confirmed')).filter((s) => !isPaused(s, now)).map((s) => s.id);
   const audience = await store.freezeAudience(digestId, confirmed);
   const batches: string[][] = [];
   for (let i = 0; i < audience.length; i += deps.batchSize) batches.push(audience.slice(i, i + deps.batchSize));

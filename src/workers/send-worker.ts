@@ -21,7 +21,7 @@ export function startSendWorker(app: App): Worker {
     mailer: app.mailer,
     clock: app.clock,
     logger: app.logger,
-    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
+    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret, postalAddress: env.POSTAL_ADDRESS },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
   };

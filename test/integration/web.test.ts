@@ -247,3 +247,45 @@ describe('health and headers', () => {
     expect(home).toContain('Frontera &lt;Apartado 12&gt;, CDMX');
   });
 });
+
+describe('preferences from a signed link', () => {
+  it('shows the themes, saves a choice and a pause, and refuses bad input with a reason', async () => {
+    const sub = await s.app.store.upsertSubscriber({ email: 'prefs@example.org', status: 'confirmed' });
+    const token = signToken(STACK_SECRET, 'preferences', sub.id);
+    const page = await (await fetch(`${s.base}/preferences?token=${token}`)).text();
+    expect(page).toContain('value="border-migration" checked');
+    // One edition language today: the field appears only once a bilingual edition is offered.
+    expect(page).not.toContain('name="lang"');
+    expect(page).toContain('/unsubscribe?token=');
+
+    const save = await postForm('/preferences', `token=${token}&themes=border-migration&themes=fentanyl-trafficking&pause=4`);
+    expect(save.status).toBe(200);
+    expect(await save.text()).toContain('Saved.');
+    const stored = await s.app.store.getSubscriber(sub.id);
+    expect(stored!.themes).toBe('border-migration,fentanyl-trafficking');
+    const weeks = (Date.parse(stored!.pausedUntil!) - Date.now()) / (7 * 86_400_000);
+    expect(weeks).toBeGreaterThan(3.9);
+    expect(weeks).toBeLessThan(4.1);
+
+    for (const [body, message] of [
+      [`token=${token}&pause=keep`, 'Choose at least one theme'],
+      [`token=${token}&themes=nope&pause=keep`, 'Unknown theme'],
+      [`token=${token}&themes=border-migration&pause=20`, 'between 2 and 8 weeks'],
+      [`token=${token}&themes=border-migration&pause=keep&lang=es`, 'not offered'],
+      [`token=${token}&token=${token}&themes=border-migration`, 'more than once'],
+    ] as const) {
+      const res = await postForm('/preferences', body);
+      expect(res.status, body).toBe(400);
+      expect(await res.text(), body).toContain(message);
+    }
+    expect((await postForm('/preferences', `token=nonsense&themes=border-migration`)).status).toBe(400);
+    expect((await s.app.store.getSubscriber(sub.id))!.themes).toBe('border-migration,fentanyl-trafficking');
+
+    // Resume and choose everything again: stored as "no choice", so new themes reach them too.
+    const all = (await s.app.config.topic.themes.map((t) => `themes=${t.id}`).join('&')) + `&themes=${s.app.config.topic.otherTheme.id}`;
+    expect((await postForm('/preferences', `token=${token}&${all}&pause=0`)).status).toBe(200);
+    const back = await s.app.store.getSubscriber(sub.id);
+    expect(back!.themes).toBeUndefined();
+    expect(back!.pausedUntil).toBeUndefined();
+  });
+});
