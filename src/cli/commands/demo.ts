@@ -52,7 +52,7 @@ export async function demoCommand(): Promise<number> {
       const htmlFile = join(demoDir, `${digestId}.html`);
       writeFileSync(
         htmlFile,
-        rendered!.html.split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`).split(PLACEHOLDERS.email).join('reader@example.org'),
+        rendered!.html.split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`).split(PLACEHOLDERS.email).join('reader@example.org').split(PLACEHOLDERS.preferencesUrl).join(`${app.config.env.PUBLIC_URL}/`),
       );
       console.log(`\nRendered digest: ${htmlFile}`);
       console.log(`Delivered messages (.eml, as accepted by the local SMTP server): ${mailDir} (${catcher.count()} this run)`);

@@ -22,11 +22,11 @@ export async function sendTestCopy(app: App, digestId: string, to: string): Prom
     subject: `[Test] ${rendered.subject}`,
     html: rendered.html,
     text: rendered.text,
-    placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email],
+    placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email, PLACEHOLDERS.preferencesUrl],
   });
   const raw = buildRaw(
     mime,
-    { [PLACEHOLDERS.unsubscribeUrl]: `${env.PUBLIC_URL}/`, [PLACEHOLDERS.email]: to },
+    { [PLACEHOLDERS.unsubscribeUrl]: `${env.PUBLIC_URL}/`, [PLACEHOLDERS.email]: to, [PLACEHOLDERS.preferencesUrl]: `${env.PUBLIC_URL}/` },
     { to, messageId, date: app.clock.now(), extra: {} },
   );
   await app.mailer.sendRaw({ from, to }, raw, messageId);
