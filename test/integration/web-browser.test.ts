@@ -50,10 +50,10 @@ describe.skipIf(!hasChromium)('the reader’s journey in Chromium', () => {
     expect(overflow, `${label}: horizontal scroll`).toBeLessThanOrEqual(0);
     // evaluate() runs through the DevTools protocol, so the page's own CSP does not block axe.
     await page.evaluate(AXE);
-    const violations = (await page.evaluate(async () => {
+    const violations = await page.evaluate(async () => {
       const result = await (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe.run();
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    })) as AxeViolation[];
+    });
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious, `${label}: ${JSON.stringify(serious)}`).toEqual([]);
   }
