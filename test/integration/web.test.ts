@@ -220,6 +220,22 @@ describe('hostile input', () => {
     expect(await findNone('a@example.com')).toBe(true);
   });
 
+  it('answers every state-changing route’s oversized body with 413 and a wrong type with 415', async () => {
+    const huge = `token=${'x'.repeat(20_000)}`;
+    for (const path of ['/subscribe', '/confirm', '/preferences', '/unsubscribe?token=x']) {
+      const big = await postForm(path, huge);
+      expect(big.status, path).toBe(413);
+      expect(await big.text(), path).toContain('larger than 16 KB');
+    }
+    for (const path of ['/confirm', '/preferences']) {
+      const res = await fetch(`${s.base}${path}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'token=x' });
+      expect(res.status, path).toBe(415);
+      expect(await res.text(), path).toContain('application/x-www-form-urlencoded');
+    }
+    // Reading routes take no body and change nothing, whatever they are sent.
+    expect((await fetch(`${s.base}/confirm?token=x&token=y`, { method: 'HEAD' })).status).toBe(400);
+  });
+
   it('gives a filled honeypot the usual answer and creates nothing', async () => {
     const res = await postForm('/subscribe', `email=bot%40example.com&website=${encodeURIComponent('http://spam.example')}`);
     expect(res.status).toBe(200);
