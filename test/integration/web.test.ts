@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signExpiringToken, signToken } from '../../src/domain/tokens.ts';
 import { CONFIRM_SCRIPT, CONFIRM_SCRIPT_HASH } from '../../src/web/reader/pages.ts';
@@ -13,10 +16,12 @@ let s: ReaderStack;
 let refuseSmtp = false;
 
 beforeAll(async () => {
+  const blockList = join(mkdtempSync(join(tmpdir(), 'frontera-web-')), 'disposable.txt');
+  writeFileSync(blockList, '# disposable inboxes\nmailinator.com\n\nYopmail.com.\n');
   s = await startReaderStack({
     sink: { failRcpt: () => (refuseSmtp ? 451 : undefined) },
-    // Generous limits here; the rate-limit test below builds its own servers.
-    env: { RATE_LIMIT_SUBSCRIBE_PER_HOUR: '1000', RATE_LIMIT_ACTIONS_PER_MINUTE: '1000' },
+    // Generous limits here; web-abuse.test.ts tests the limits with its own servers.
+    env: { RATE_LIMIT_SUBSCRIBE_PER_HOUR: '1000', RATE_LIMIT_ACTIONS_PER_MINUTE: '1000', DISPOSABLE_DOMAINS_FILE: blockList },
   });
 });
 afterAll(async () => s?.stop());
@@ -234,6 +239,15 @@ describe('hostile input', () => {
     }
     // Reading routes take no body and change nothing, whatever they are sent.
     expect((await fetch(`${s.base}/confirm?token=x&token=y`, { method: 'HEAD' })).status).toBe(400);
+  });
+
+  it('refuses addresses at listed disposable domains with a reason', async () => {
+    for (const email of ['x@mailinator.com', 'y@eu.mailinator.com', 'z@YOPMAIL.com']) {
+      const res = await postForm('/subscribe', `email=${encodeURIComponent(email)}`);
+      expect(res.status, email).toBe(400);
+      expect(await res.text()).toContain('permanent email address');
+      expect(await findNone(email)).toBe(true);
+    }
   });
 
   it('gives a filled honeypot the usual answer and creates nothing', async () => {
