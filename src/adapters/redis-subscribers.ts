@@ -77,6 +77,13 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
       return previous === '' ? { changed: false } : { previous: SubscriberStatus.parse(previous), changed: changed === 1 };
     },
 
+    async themeChoices(ids) {
+      const pipe = redis.pipeline();
+      for (const id of ids) pipe.hget(k.subscriber(id), 'themes');
+      const values = (await execPipeline(pipe)) as (string | null)[];
+      return new Map(ids.map((id, i) => [id, values[i] || undefined]));
+    },
+
     async updateSubscriber(id, fields) {
       const ok = await update.run([k.subscriber(id)], [new Date().toISOString(), fieldsJson(fields)]);
       return ok === 1 ? getSubscriber(id) : undefined;

@@ -2,7 +2,7 @@ import type { Digest, Subscriber } from '../domain/model.ts';
 import { prepareMime, type PreparedMime } from '../templates/mime.ts';
 import { PLACEHOLDERS, renderDigest } from '../templates/render.ts';
 import { chosenThemes } from './preferences.ts';
-import type { DigestStore, Logger } from './ports.ts';
+import type { DigestStore, Logger, SubscriberStore } from './ports.ts';
 
 /**
  * Per-reader theme choices without per-reader rendering: every subscriber maps to a variant key
@@ -21,7 +21,7 @@ export interface VariantMail {
 }
 
 export interface VariantDeps {
-  store: Pick<DigestStore, 'getDigest'>;
+  store: Pick<DigestStore, 'getDigest'> & Pick<SubscriberStore, 'themeChoices'>;
   mail: { from: string; replyTo?: string; publicUrl: string; postalAddress?: string };
   logger?: Logger;
 }
@@ -51,11 +51,30 @@ function entryFor(deps: VariantDeps, digestId: string) {
 }
 
 /**
+ * For a send batch: reads every subscriber's theme choice in one round trip, then answers each
+ * delivery with its compiled variant (or `full`).
+ */
+export async function variantsForBatch(
+  deps: VariantDeps,
+  digestId: string,
+  subscriberIds: string[],
+  full: VariantMail,
+): Promise<(subscriberId: string) => Promise<VariantMail>> {
+  const choices = await deps.store.themeChoices(subscriberIds);
+  return (subscriberId) => mailForSubscriber(deps, digestId, { id: subscriberId, themes: choices.get(subscriberId) }, full);
+}
+
+/**
  * The mail for this subscriber: `full` (the stored, already-prepared issue) for 'all', else the
  * variant of their themes, compiled on first use. Without a postal address to render the footer
  * with, a variant cannot be built honestly, so the full issue goes out (and that is logged).
  */
-export async function mailForSubscriber(deps: VariantDeps, digestId: string, subscriber: Subscriber, full: VariantMail): Promise<VariantMail> {
+export async function mailForSubscriber(
+  deps: VariantDeps,
+  digestId: string,
+  subscriber: Pick<Subscriber, 'id' | 'themes'>,
+  full: VariantMail,
+): Promise<VariantMail> {
   if (!subscriber.themes) return full;
   const entry = entryFor(deps, digestId);
   const digest = await entry.digest;

@@ -142,6 +142,8 @@ export interface SubscriberStore {
     to: SubscriberStatus,
     opts?: { from?: SubscriberStatus[]; fields?: SubscriberFields },
   ): Promise<{ previous?: SubscriberStatus; changed: boolean }>;
+  /** The theme choice of each subscriber given (absent: every theme), in one round trip for a batch. */
+  themeChoices(ids: string[]): Promise<Map<string, string | undefined>>;
   /** Sets fields on an existing subscriber (preferences); undefined when there is none. */
   updateSubscriber(id: string, fields: SubscriberFields): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;

@@ -2,7 +2,7 @@ import { describeError, FrontError, isFrontError } from '../domain/errors.ts';
 import { signToken } from '../domain/tokens.ts';
 import { buildRaw, prepareMime, type PreparedMime } from '../templates/mime.ts';
 import { PLACEHOLDERS } from '../templates/render.ts';
-import { mailForSubscriber, SPLICED } from './digest-variants.ts';
+import { SPLICED, variantsForBatch } from './digest-variants.ts';
 import { settleDigest } from './send-digest.ts';
 import type { Clock, DeliveryLedger, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
 
@@ -45,6 +45,7 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
   const envelopeFrom = addressOf(deps.mail.from);
   const domain = envelopeFrom.split('@')[1] ?? 'frontera.local';
   const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, retryable: 0 };
+  const mailFor = await variantsForBatch(deps, digestId, subscriberIds, prepared);
 
   const deliverOne = async (subscriberId: string): Promise<void> => {
     const claim = await store.claimDelivery(digestId, subscriberId);
@@ -61,7 +62,7 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const preferencesUrl = `${deps.mail.publicUrl}/preferences?token=${signToken(deps.mail.secret, 'preferences', subscriberId)}`;
     // The reader's theme choice: one compiled variant per distinct choice (digest-variants.ts).
-    const mail = await mailForSubscriber(deps, digestId, subscriber, prepared);
+    const mail = await mailFor(subscriberId);
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
     const raw = buildRaw(
       mail.mime,
