@@ -25,11 +25,13 @@ export interface PreferenceInput {
 const PAUSE_WEEKS = new Set(['2', '3', '4', '5', '6', '7', '8']);
 const WEEK_MS = 7 * 86_400_000;
 
-export async function subscriberForPreferences(deps: PreferenceDeps, token: string): Promise<Subscriber | undefined> {
+/** The subscriber a preferences link names: 'invalid' for a forged or unknown one, 'ended' once they left. */
+export async function subscriberForPreferences(deps: PreferenceDeps, token: string): Promise<Subscriber | 'invalid' | 'ended'> {
   const id = verifyToken(deps.secret, 'preferences', token);
-  if (id === undefined) return undefined;
+  if (id === undefined) return 'invalid';
   const subscriber = await deps.store.getSubscriber(id);
-  return subscriber && (subscriber.status === 'confirmed' || subscriber.status === 'pending') ? subscriber : undefined;
+  if (!subscriber) return 'invalid';
+  return subscriber.status === 'confirmed' || subscriber.status === 'pending' ? subscriber : 'ended';
 }
 
 /** The theme ids a subscriber receives; every theme when they never chose. */

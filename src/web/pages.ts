@@ -175,6 +175,16 @@ ${preferencesUrl ? `<p class="hint">Too much mail? <a href="${escapeHtml(prefere
   );
 }
 
+/** A preferences link of a reader who has since left: nothing to set, a way back instead. */
+export function endedPage(ctx: PageContext): string {
+  return layout(
+    ctx,
+    'Not subscribed',
+    `<h1>This address is no longer subscribed</h1>
+<p>There are no preferences to change. To receive Frontera again, ${homeLink(ctx, 'subscribe once more')} and confirm the new email.</p>`,
+  );
+}
+
 export function unsubscribedPage(ctx: PageContext): string {
   return layout(
     ctx,

@@ -317,5 +317,11 @@ describe('preferences from a signed link', () => {
     const back = await s.app.store.getSubscriber(sub.id);
     expect(back!.themes).toBeUndefined();
     expect(back!.pausedUntil).toBeUndefined();
+
+    // After unsubscribing, the link says so instead of offering settings that would do nothing.
+    await s.app.store.transitionSubscriber(sub.id, 'unsubscribed');
+    const ended = await fetch(`${s.base}/preferences?token=${token}`);
+    expect(ended.status).toBe(410);
+    expect(await ended.text()).toContain('no longer subscribed');
   });
 });

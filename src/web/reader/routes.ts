@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isFrontError, describeError } from '../../domain/errors.ts';
-import type { Language } from '../../domain/model.ts';
+import type { Language, Subscriber } from '../../domain/model.ts';
 import { signToken, verifyToken } from '../../domain/tokens.ts';
 import { chosenThemes, savePreferences, subscriberForPreferences } from '../../pipeline/preferences.ts';
 import { formatWhen, nextIssueDate } from '../../pipeline/reader-mail.ts';
@@ -133,7 +133,8 @@ export function registerReader(app: FastifyInstance, deps: WebDeps, ctx: pages.P
     reply.header('cache-control', 'no-store');
     const token = queryParam(req, 'token');
     const subscriber = await subscriberForPreferences(flow, token);
-    if (!subscriber) return html(reply, 400, pages.invalidLinkPage(ctx, 'preferences'));
+    if (subscriber === 'invalid') return html(reply, 400, pages.invalidLinkPage(ctx, 'preferences'));
+    if (subscriber === 'ended') return html(reply, 410, pages.endedPage(ctx));
     return html(reply, 200, preferencesPage(ctx, view(token, subscriber)));
   });
 
@@ -145,7 +146,8 @@ export function registerReader(app: FastifyInstance, deps: WebDeps, ctx: pages.P
     if (field) return badRequest(req, reply, `The field "${field.slice(0, 40)}" was sent more than once; send it once.`);
     const token = typeof body.token === 'string' ? body.token : '';
     const subscriber = await subscriberForPreferences(flow, token);
-    if (!subscriber) return html(reply, 400, pages.invalidLinkPage(ctx, 'preferences'));
+    if (subscriber === 'invalid') return html(reply, 400, pages.invalidLinkPage(ctx, 'preferences'));
+    if (subscriber === 'ended') return html(reply, 410, pages.endedPage(ctx));
     const themes = body.themes === undefined ? [] : Array.isArray(body.themes) ? body.themes : [body.themes];
     if (themes.some((t) => typeof t !== 'string')) return badRequest(req, reply, 'Themes must be plain values.');
     try {
@@ -168,7 +170,7 @@ export function registerReader(app: FastifyInstance, deps: WebDeps, ctx: pages.P
     }
   });
 
-  function view(token: string, subscriber: NonNullable<Awaited<ReturnType<typeof subscriberForPreferences>>>) {
+  function view(token: string, subscriber: Subscriber) {
     const chosen = new Set(chosenThemes(subscriber, deps.themes.map((t) => t.id)));
     const paused = subscriber.pausedUntil && Date.parse(subscriber.pausedUntil) > Date.now() ? subscriber.pausedUntil : undefined;
     return {
