@@ -62,7 +62,9 @@ describe('operator commands against a private Redis', () => {
     expect((await frontera('subscribers', 'remove', 'pend@example.org')).code).toBe(0);
     const after = JSON.parse((await frontera('subscribers', 'list', '--json')).stdout) as { email: string; status: string; endedReason?: string }[];
     expect(after.find((s) => s.email === 'pend@example.org')).toMatchObject({ status: 'unsubscribed', endedReason: 'removed' });
-  });
+    // Eight CLI processes, each starting Node and tsx: on a shared 2-core machine under load this
+    // alone took over 60 s, so it gets more room than the default.
+  }, 150_000);
 
   it('keeps opt-outs from the command line: add and import refuse a suppressed address (exit 1, saying why)', async () => {
     const client = new Redis(redis.url);
