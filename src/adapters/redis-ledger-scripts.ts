@@ -6,14 +6,19 @@
  */
 
 /**
- * KEYS: audience set, records hash, counts hash. ARGV: now, digestId, ids…
+ * KEYS: audience set, records hash, counts hash. ARGV: now, digestId, subscriberPrefix,
+ * pausedBefore (ISO, '' for none), ids…
  * One chunk of the frozen audience; adding an id twice is a no-op, so a planner that takes over
- * an interrupted freeze can simply start again.
+ * an interrupted freeze can simply start again. A reader whose pause (preferences) runs past
+ * `pausedBefore` is left out; ISO timestamps in UTC compare as strings.
  */
 export const FREEZE_CHUNK_LUA = `
 local added = {}
-for i = 3, #ARGV do
-  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+for i = 5, #ARGV do
+  local paused = ARGV[4] ~= '' and redis.call('HGET', ARGV[3] .. ARGV[i], 'pausedUntil')
+  if paused and paused > ARGV[4] then
+    -- on pause for this issue
+  elseif redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
     redis.call('HSET', KEYS[2], ARGV[i], cjson.encode({digestId = ARGV[2], subscriberId = ARGV[i],
       state = 'pending', attempts = 0, updatedAt = ARGV[1]}))
     added[#added + 1] = ARGV[i]

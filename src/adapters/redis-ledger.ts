@@ -27,12 +27,14 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
   const requeue = defineScript(redis, 'fronteraRequeueFailed', REQUEUE_LUA);
   const statusPrefix = k.subscribersByStatus('' as never);
 
-  const addChunk = async (digestId: string, ids: string[]): Promise<string[]> =>
+  const addChunk = async (digestId: string, ids: string[], pausedBefore?: Date): Promise<string[]> =>
     ids.length === 0
       ? []
       : ((await freezeChunk.run([k.audience(digestId), k.deliveries(digestId), k.deliveryCounts(digestId)], [
           new Date().toISOString(),
           digestId,
+          k.subscriberPrefix,
+          pausedBefore ? pausedBefore.toISOString() : '',
           ...ids,
         ])) as string[]);
 
@@ -41,7 +43,8 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
    * so 100,000 ids are never held in one Lua call or one array. The marker says whether the
    * freeze finished; whoever set it first does the freezing.
    */
-  async function freezeConfirmed(digestId: string, onChunk: (ids: string[]) => Promise<void>, chunkSize = 1000) {
+  async function freezeConfirmed(digestId: string, onChunk: (ids: string[]) => Promise<void>, opts: { chunkSize?: number; pausedBefore?: Date } = {}) {
+    const chunkSize = opts.chunkSize ?? 1000;
     const marker = k.audienceFrozen(digestId);
     let won = (await redis.set(marker, `freezing ${Date.now()}`, 'NX')) === 'OK';
     if (!won) {
@@ -55,7 +58,7 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
       do {
         const [next, ids] = await redis.sscan(k.subscribersByStatus('confirmed'), cursor, 'COUNT', chunkSize);
         cursor = next;
-        const added = await addChunk(digestId, ids);
+        const added = await addChunk(digestId, ids, opts.pausedBefore);
         if (added.length) await onChunk(added);
       } while (cursor !== '0');
       await redis.set(marker, 'frozen');

@@ -6,10 +6,21 @@ import type { BatchResult } from '../pipeline/send-batch.ts';
 import type { SendDigestResult } from '../workers/send-worker.ts';
 import { finishSend, type SendOutcome } from '../pipeline/send-digest.ts';
 import type { SendBreaker } from '../pipeline/ports.ts';
-import { EXIT } from './exit-codes.ts';
 import { untilLedgerAnswers } from '../pipeline/send-retry.ts';
+import type { DeliveryState } from '../domain/model.ts';
 import { bar, type Progress } from './progress.ts';
 import { waitForJobs } from './wait.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import { userInfo } from 'node:os';
+
+/** Who runs this CLI, for the audit log. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
 
 /**
  * What the CLI's collect / build / send / run do: enqueue BullMQ jobs, then (unless --no-wait)
@@ -17,27 +28,34 @@ import { waitForJobs } from './wait.ts';
  */
 
 export interface CollectSummary {
-  jobIds: string[];
+  jobs: { jobId: string; feedId: string }[];
   collected: CollectResult[];
   failed: { feedId: string; error: string }[];
+  /** Feeds skipped because they are backing off after failures. */
+  deferred?: CollectResult[];
 }
 
 export async function collectNow(app: App, feedIds: string[], progress: Progress, wait = true): Promise<CollectSummary> {
   const jobs = await enqueueCollect(app.queues, feedIds);
   const jobIds = jobs.map((j) => j.id!);
-  if (!wait) return { jobIds, collected: [], failed: [] };
+  const labelled = jobs.map((j) => ({ jobId: j.id!, feedId: j.data.feedId }));
+  if (!wait) return { jobs: labelled, collected: [], failed: [] };
   const byJob = new Map(jobs.map((j) => [j.id!, j.data.feedId]));
   const results = await waitForJobs<CollectResult>(app.queues.collect, jobIds, (done) => {
     const failed = done.filter((d) => d.state === 'failed').length;
     progress.update('collect', `${bar(done.length, jobIds.length)} feeds${failed ? ` (${failed} failed)` : ''}`);
-  });
-  const collected = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  }, 250, true);
+  const finished = results.filter((r) => r.state === 'completed').map((r) => r.value!);
+  const deferred = finished.filter((r) => r.status === 'deferred');
+  const collected = finished.filter((r) => r.status !== 'deferred');
   const failed = results.filter((r) => r.state === 'failed').map((r) => ({ feedId: byJob.get(r.id)!, error: r.error ?? 'failed' }));
+  // Items are what the feeds listed; articles are what the store keeps (one per canonical URL).
+  const items = collected.reduce((n, r) => n + r.items, 0);
   const added = collected.reduce((n, r) => n + r.added, 0);
-  const relevant = collected.reduce((n, r) => n + r.relevant, 0);
-  progress.done(`collect: ${collected.length} feeds collected, ${failed.length} failed; ${added} new articles, ${relevant} relevant items seen`);
+  progress.done(`collect: ${collected.length} of ${jobIds.length} feeds collected${failed.length ? `, ${failed.length} failed` : ''}${deferred.length ? `, ${deferred.length} backing off (skipped)` : ''}; ${items} feed items read, ${added} new articles stored`);
   for (const f of failed) progress.line(`  ! ${f.feedId}: ${f.error}`);
-  return { jobIds, collected, failed };
+  for (const d of deferred) progress.line(`  ~ ${d.feedId}: skipped, backing off until ${d.nextAttemptAt} after: ${d.lastError ?? 'a failure'}`);
+  return { jobs: labelled, collected, failed, deferred };
 }
 
 export async function buildNow(
@@ -50,7 +68,7 @@ export async function buildNow(
   // Pin the end of the window now, so what is built is what the operator asked for even when the
   // worker picks the job up later.
   const to = window.to ?? now;
-  const job = await enqueueBuild(app.queues, { from: window.from?.toISOString(), to: to.toISOString() });
+  const job = await enqueueBuild(app.queues, { from: window.from?.toISOString(), to: to.toISOString(), actor: cliActor() });
   if (!wait) return { jobId: job.id! };
   progress.update('build', 'building digest…');
   const [finished] = await waitForJobs<BuildResult>(app.queues.build, [job.id!]);
@@ -59,9 +77,14 @@ export async function buildNow(
     return { jobId: job.id!, error: finished!.error };
   }
   const result = finished!.value!;
-  if (result.status === 'built') progress.done(`build: digest ${result.digestId}: ${result.stories} stories from ${result.articles} articles`);
+  if (result.status === 'built') {
+    const digest = await app.store.getDigest(result.digestId);
+    progress.done(
+      `build: draft ${result.digestId}: ${result.stories} stories from ${digest?.articleCount ?? '?'} relevant articles (${result.articles} articles stored for the window)`,
+    );
+  }
   else if (result.status === 'exists') progress.done(`build: digest ${result.digestId} for this window is already ${result.digestStatus}; not rebuilt`);
-  else progress.done(`build: no digest: ${result.reason} (${result.from} → ${result.to})`);
+  else progress.done(`build: no digest this time, the week is skipped: ${result.reason} (${result.from} → ${result.to})`);
   return { jobId: job.id!, result };
 }
 
@@ -70,20 +93,32 @@ export interface SendSummary {
   audience?: number;
   outcome?: SendOutcome;
   failedBatches?: number;
+  counts?: Record<DeliveryState, number>;
   error?: string;
   /** What the command should exit with (EXIT in exit-codes.ts). */
-  exitCode: number;
+  exitCode: ExitCode;
+}
+
+/** The exit code a send earned (EXIT in exit-codes.ts): sendNow decides it from the ledger. */
+export function sendOutcomeCode(s: SendSummary): ExitCode {
+  return s.exitCode;
 }
 
 /**
  * Sends and follows the send to its end: the batches, then any delivery still in flight (its
  * lease decides), then the digest's status from the ledger. A paused send needs `resume`.
  */
-export async function sendNow(app: App, digestId: string, progress: Progress, wait = true, opts: { resume?: boolean } = {}): Promise<SendSummary> {
+export async function sendNow(
+  app: App,
+  digestId: string,
+  progress: Progress,
+  wait = true,
+  opts: { resume?: boolean; actor?: string } = {},
+): Promise<SendSummary> {
   const breaker = await app.store.sendBreaker(digestId);
   if (breaker.trippedAt && !opts.resume) {
     progress.done(pausedNote(digestId, breaker));
-    return { exitCode: EXIT.sendPaused };
+    return { exitCode: EXIT.PAUSED };
   }
   // A dead SMTP server is one clear error before anything is claimed (exit 6).
   await app.mailer.verify?.();
@@ -95,14 +130,14 @@ export async function sendNow(app: App, digestId: string, progress: Progress, wa
   // A second round covers deliveries another `send` running at the same moment had planned but
   // not claimed when our batches ended (its batches may have died with it).
   for (let round = 0; round < 3; round++) {
-    const job = await enqueueSend(app.queues, digestId);
+    const job = await enqueueSend(app.queues, digestId, opts.actor ?? cliActor());
     jobId = job.id!;
-    if (!wait) return { jobId, exitCode: EXIT.ok };
+    if (!wait) return { jobId, exitCode: EXIT.OK };
     progress.update('send', 'freezing audience…');
     const [planned] = await waitForJobs<SendDigestResult>(app.queues.send, [jobId]);
     if (planned!.state === 'failed') {
       progress.done(`send: failed: ${planned!.error}`);
-      return { jobId, error: planned!.error, exitCode: EXIT.error };
+      return { jobId, error: planned!.error, exitCode: EXIT.FAILED };
     }
     const plan = planned!.value!;
     audience = plan.audience;
@@ -140,9 +175,9 @@ export async function sendNow(app: App, digestId: string, progress: Progress, wa
     progress.line(`  ! ${counts.failed} failed: \`frontera send ${digestId}\` again retries only those (list: \`frontera deliveries list ${digestId} --state failed\`)`);
   }
   if (outcome.breaker.trippedAt) progress.line(`  ! ${pausedNote(digestId, outcome.breaker)}`);
-  const exitCode =
-    status === 'paused' ? EXIT.sendPaused : status === 'sent' && !failedBatches ? EXIT.ok : status === 'sent' ? EXIT.error : EXIT.sendPartial;
-  return { jobId, audience, outcome, failedBatches, exitCode };
+  const exitCode: ExitCode =
+    status === 'paused' ? EXIT.PAUSED : status === 'sent' && !failedBatches ? EXIT.OK : status === 'sent' ? EXIT.FAILED : EXIT.PARTIAL;
+  return { jobId, audience, outcome, counts, failedBatches, exitCode };
 }
 
 function pausedNote(digestId: string, breaker: SendBreaker): string {

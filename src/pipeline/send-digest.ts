@@ -1,10 +1,11 @@
 import { FrontError } from '../domain/errors.ts';
 import type { DeliveryState, DigestStatus } from '../domain/model.ts';
-import type { Clock, DeliveryLedger, DigestStore, Logger, SendBreaker, SubscriberStore } from './ports.ts';
+import type { AuditLog, Clock, DeliveryLedger, DigestStore, Logger, SendBreaker, SubscriberStore } from './ports.ts';
 
 export interface StartSendDeps {
   store: DigestStore & SubscriberStore & DeliveryLedger;
   logger: Logger;
+  clock: Clock;
   batchSize: number;
 }
 
@@ -17,6 +18,8 @@ export interface SendPlan {
   requeued: number;
   /** `sending` deliveries whose lease had run out, now uncertain. */
   expired: number;
+  /** The batches, when planSend was called without `enqueue` (small sends, tests). */
+  batches: string[][];
 }
 
 /**
@@ -26,34 +29,43 @@ export interface SendPlan {
  * ids have been read. Run again, it turns expired leases into `uncertain`, puts `failed` back to
  * `pending` and plans only those. The ledger, not this plan, decides who gets a message.
  */
-export async function planSend(deps: StartSendDeps, digestId: string, enqueue: (batches: string[][]) => Promise<void>): Promise<SendPlan> {
+export async function planSend(deps: StartSendDeps, digestId: string, enqueue?: (batches: string[][]) => Promise<void>): Promise<SendPlan> {
   const { store, logger } = deps;
   const digest = await store.getDigest(digestId);
   if (!digest) throw new FrontError('DIGEST_NOT_FOUND', `No digest with id ${digestId}`, { permanent: true });
   if (!(await store.getRendered(digestId))) {
     throw new FrontError('DIGEST_NOT_SENDABLE', `Digest ${digestId} has no rendered body; build it again`, { permanent: true });
   }
-  if (digest.status !== 'sending') await store.setDigestStatus(digestId, 'sending');
+  if (digest.status === 'held' || digest.status === 'discarded') {
+    throw new FrontError('DIGEST_STATE', `digest ${digestId} is ${digest.status}; approve it first (\`frontera approve ${digestId}\`)`, { permanent: true });
+  }
+  // Conditional, so a hold or discard that lands now is never overwritten by the send.
+  if (digest.status !== 'sending') {
+    await store.transitionDigest(digestId, ['draft', 'approved', 'sent', 'partially_sent', 'paused'], 'sending');
+  }
   const expired = await store.expireLeases(digestId);
 
+  const kept: string[][] = [];
+  const emit = enqueue ?? (async (b: string[][]) => void kept.push(...b));
   let buffer: string[] = [];
   let planned = 0;
   const flush = async (all: boolean) => {
     const batches: string[][] = [];
     while (buffer.length >= deps.batchSize || (all && buffer.length > 0)) batches.push(buffer.splice(0, deps.batchSize));
-    if (batches.length) await enqueue(batches);
+    if (batches.length) await emit(batches);
   };
   const onChunk = async (ids: string[]) => {
     planned += ids.length;
     buffer = buffer.concat(ids);
     await flush(false);
   };
-  const frozen = await store.freezeConfirmed(digestId, onChunk);
+  // Readers who paused their subscription (preferences) are left out of the audience.
+  const frozen = await store.freezeConfirmed(digestId, onChunk, { pausedBefore: deps.clock.now() });
   const again = frozen.frozenNow ? { requeued: 0 } : await store.requeuePending(digestId, onChunk);
   await flush(true);
-  const plan = { digestId, audience: frozen.audience, planned, requeued: again.requeued, expired };
-  logger.info({ ...plan }, 'send.planned');
-  if (planned === 0) await settleDigest(store, digestId, { now: () => new Date() }, logger);
+  const plan = { digestId, audience: frozen.audience, planned, requeued: again.requeued, expired, batches: kept };
+  logger.info({ digestId, audience: plan.audience, planned, requeued: plan.requeued, expired }, 'send.planned');
+  if (planned === 0) await settleDigest(store, digestId, deps.clock, logger);
   return plan;
 }
 
@@ -63,7 +75,7 @@ export async function planSend(deps: StartSendDeps, digestId: string, enqueue: (
  * skipped, else `partially_sent`. Returns undefined while the send is still under way.
  */
 export async function settleDigest(
-  store: DigestStore & DeliveryLedger,
+  store: DigestStore & DeliveryLedger & Partial<AuditLog>,
   digestId: string,
   clock: Clock,
   logger: Logger,
@@ -77,6 +89,12 @@ export async function settleDigest(
   if (digest && digest.status !== status) {
     await store.setDigestStatus(digestId, status);
     logger.info({ digestId, status, ...counts, at: clock.now().toISOString() }, `digest.${status}`);
+    await store.recordAudit?.({
+      actor: 'system',
+      action: status,
+      digestId,
+      detail: `accepted ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed}, uncertain ${counts.uncertain}, skipped ${counts.skipped}`,
+    });
   }
   return status;
 }
@@ -93,7 +111,7 @@ export interface SendOutcome {
  * `uncertain`, then settle the digest's status.
  */
 export async function finishSend(
-  store: DigestStore & DeliveryLedger,
+  store: DigestStore & DeliveryLedger & Partial<AuditLog>,
   digestId: string,
   deps: { clock: Clock; logger: Logger; onWait?: (inFlight: number, leaseEnds: Date | undefined) => void },
 ): Promise<SendOutcome> {

@@ -68,6 +68,15 @@ function headerMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+/** Paragraphs of the editors' note; escaped like feed text, since it is typed into a form. */
+function noteMjml(view: DigestView): string {
+  if (!view.editorNote) return '';
+  const paragraphs = view.editorNote.split(/\n{2,}/).map((p) => `<p style="margin:0 0 8px">${e(p).replace(/\n/g, '<br>')}</p>`).join('');
+  return `<mj-section padding="4px 0"><mj-column>
+<mj-text padding="8px 24px"><div class="note" style="border-left:3px solid ${MUTED};padding-left:12px">${paragraphs}</div></mj-text>
+</mj-column></mj-section>`;
+}
+
 function contentsMjml(view: DigestView): string {
   const items = view.themes
     .map((t) => `<li><a href="#${e(t.anchor)}">${e(t.title)}</a> <span class="r">(${t.stories.length})</span></li>`)
@@ -77,11 +86,16 @@ function contentsMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+function missingMjml(view: DigestView): string {
+  if (!view.missingSourcesNote) return '';
+  return `<mj-section padding="4px 0"><mj-column><mj-text padding="8px 24px" font-size="13px" color="${MUTED}"><p class="m">${e(view.missingSourcesNote)}</p></mj-text></mj-column></mj-section>`;
+}
+
 function footerMjml(view: DigestView): string {
   const publicHost = hostOf(view.publicUrl);
   return `<mj-section padding="16px 0 28px" background-color="#f3f1ec"><mj-column>
 <mj-text padding="0 24px" font-size="13px" color="${MUTED}"><p class="m">You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest at ${e(publicHost)}.</p>
-<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a> · <a href="${safeHref(view.viewInBrowserUrl)}">View in browser</a> · <a href="${safeHref(view.archiveUrl)}">Past issues</a></p>
+<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a> · <a href="${PLACEHOLDERS.preferencesUrl}">Preferences</a> · <a href="${safeHref(view.viewInBrowserUrl)}">View in browser</a> · <a href="${safeHref(view.archiveUrl)}">Past issues</a></p>
 <p class="m">${e(view.postalAddress)}</p></mj-text>
 </mj-column></mj-section>`;
 }
@@ -113,7 +127,9 @@ export function buildDigestMjml(view: DigestView): string {
 </mj-head>
 <mj-body background-color="#f3f1ec" width="600px">
 ${headerMjml(view)}
+${noteMjml(view)}
 ${body}
+${missingMjml(view)}
 ${footerMjml(view)}
 </mj-body>
 </mjml>`;

@@ -4,6 +4,8 @@ import { enqueueSendBatches } from '../jobs/producers.ts';
 import { sendBatch, type PreparedDigestMail } from '../pipeline/send-batch.ts';
 import { planSend } from '../pipeline/send-digest.ts';
 import { SmtpHealth } from '../pipeline/send-retry.ts';
+import { decideAutoSend } from '../pipeline/auto-send.ts';
+import { enqueueSend } from '../jobs/producers.ts';
 import type { App } from '../app.ts';
 import { runJob } from './errors.ts';
 
@@ -26,7 +28,7 @@ export function startSendWorker(app: App): Worker {
     mailer: app.mailer,
     clock: app.clock,
     logger: app.logger,
-    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
+    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret, postalAddress: env.POSTAL_ADDRESS },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
     health: new SmtpHealth(),
@@ -41,14 +43,23 @@ export function startSendWorker(app: App): Worker {
     QUEUES.send,
     (job: Job) =>
       runJob(async () => {
+        if (job.name === JOB_NAMES.autoSend) {
+          const decision = await decideAutoSend(app.store);
+          app.logger.info({ ...decision }, decision.send ? 'digest.auto_send' : 'digest.auto_send_skipped');
+          if (decision.send) await enqueueSend(app.queues, decision.digestId, 'schedule');
+          return decision;
+        }
         if (job.name === JOB_NAMES.sendDigest) {
-          const { digestId } = SendDigestPayload.parse(job.data);
+          const { digestId, actor } = SendDigestPayload.parse(job.data);
           const batchJobIds: string[] = [];
-          const plan = await planSend({ store: app.store, logger: app.logger, batchSize: env.SEND_BATCH_SIZE }, digestId, async (batches) => {
+          const deps = { store: app.store, logger: app.logger, clock: app.clock, batchSize: env.SEND_BATCH_SIZE };
+          const plan = await planSend(deps, digestId, async (batches) => {
             const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, batches, batchJobIds.length);
             batchJobIds.push(...jobs.map((j) => j.id!));
           });
-          return { ...plan, batchJobIds } satisfies SendDigestResult;
+          if (actor) await app.store.recordAudit({ actor, action: 'send', digestId, detail: `audience ${plan.audience}, planned ${plan.planned}` });
+          const { batches: _none, ...summary } = plan;
+          return { ...summary, batchJobIds } satisfies SendDigestResult;
         }
         const { digestId, subscriberIds } = SendBatchPayload.parse(job.data);
         return sendBatch(sendDeps, digestId, subscriberIds);

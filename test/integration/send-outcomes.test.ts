@@ -121,7 +121,7 @@ describe('send outcomes in the ledger', () => {
     const before = sink.messages.length;
     // A new send puts failed back to pending and plans only those.
     const planned: string[][] = [];
-    const plan = await planSend({ store, logger: quiet, batchSize: 10 }, digest.id, async (b) => void planned.push(...b));
+    const plan = await planSend({ store, logger: quiet, clock: { now: () => new Date() }, batchSize: 10 }, digest.id, async (b) => void planned.push(...b));
     expect(plan).toMatchObject({ requeued: 1, planned: 1 });
     expect(await sendBatch(deps, digest.id, planned.flat())).toMatchObject({ sent: 1 });
     expect(sink.messages.length).toBe(before + 1);
