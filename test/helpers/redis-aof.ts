@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { freePort } from '../../src/adapters/free-port.ts';
 
 /**
- * A redis-server with AOF on (as production runs it) that a test can hurt: SIGKILL it and start
+ * A redis-server with AOF on and fsynced before every reply (as production must run it for the
+ * ledger to survive a Redis crash; see README "Delivery") that a test can hurt: SIGKILL it and start
  * it again from its AOF on the same port, freeze it (SIGSTOP/SIGCONT) or pause its clients.
  */
 export interface FaultyRedis {
@@ -27,7 +28,7 @@ export async function startAofRedis(): Promise<FaultyRedis> {
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 200; i++) {
