@@ -34,6 +34,13 @@ export async function benchSend(args: string[] = []): Promise<void> {
     const size = sampleSize(rendered);
     const env = (prefix: string) => ({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, SMTP_URL: sink.url, SMTP_POOL_SIZE: String(POOL), LOG_LEVEL: 'silent' });
     const results = new Map<number, CommandRun>();
+    // Each run is its own issue, a week after the last: windows of issues readers got never overlap.
+    let week = 0;
+    const issue = (id: string) => {
+      week++;
+      const shift = (iso: string) => new Date(Date.parse(iso) + week * 8 * 86_400_000).toISOString();
+      return { ...base, id, periodStart: shift(base.periodStart), periodEnd: shift(base.periodEnd) };
+    };
     let duplicates = 0;
     let twoWorkers: { one: number; two: number } | undefined;
     const ceilings: number[] = [];
@@ -47,7 +54,7 @@ export async function benchSend(args: string[] = []): Promise<void> {
       const runs: CommandRun[] = [];
       for (let run = 0; run < (n <= 10_000 ? 3 : 1); run++) {
         const digestId = `d_bench_${n}_${run}`;
-        await store.saveDigest({ ...base, id: digestId }, rendered);
+        await store.saveDigest(issue(digestId), rendered);
         // The ceiling is measured right before each run: on a shared machine the load drifts.
         if (n === 10_000 && existsSync(SMTP_SOURCE)) ceilings.push(await smtpSourceRate(sink.port, 10_000, size, POOL));
         const before = sink.messages();
@@ -72,7 +79,7 @@ export async function benchSend(args: string[] = []): Promise<void> {
         const worker = frontera(['worker', '--no-schedules'], env(prefix));
         await new Promise((res) => setTimeout(res, 3000));
         const digestId = `d_bench_${n}_two`;
-        await store.saveDigest({ ...base, id: digestId }, rendered);
+        await store.saveDigest(issue(digestId), rendered);
         const before = sink.messages();
         const r = await timeSendCommand(store, digestId, n, env(prefix));
         worker.kill('SIGTERM');
