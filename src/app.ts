@@ -12,7 +12,12 @@ import { createRedisStore } from './adapters/redis-store.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import type { AppConfig } from './config/index.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
-import type { Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
+import { createLedgerCompactor } from './adapters/redis-compaction.ts';
+import { redisKeys } from './adapters/redis-keys.ts';
+import { createLateReportStore } from './adapters/redis-late-reports.ts';
+import type { ReturnPathConfig } from './domain/return-path.ts';
+import type { Clock, FeedFetcher, FeedParser, LateReportStore, LedgerCompactor, Logger, Mailer, Store } from './pipeline/ports.ts';
+import { addressOf } from './pipeline/send-batch.ts';
 
 /** The composition root: the one place that turns configuration into adapters. */
 export interface App {
@@ -29,6 +34,11 @@ export interface App {
   clock: Clock;
   logger: Logger;
   secret: string;
+  /** Late bounces and complaints (inbound receiver) and ledger compaction. */
+  reports: LateReportStore;
+  compactor: LedgerCompactor;
+  /** Where reports come back: VERP envelope senders and the inbound receiver's addresses. */
+  returnPath: ReturnPathConfig;
   close(): Promise<void>;
 }
 
@@ -52,6 +62,12 @@ export async function createApp(
   const queues = createQueues(bullmqConnection(redisUrl), env.REDIS_PREFIX, { backoffMs: opts.backoffMs ?? 30_000 }, (err) =>
     logger.error({ error: err.message }, 'queue.error'),
   );
+  const secret = env.SECRET_KEY ?? localSecret(config.dataDir, logger);
+  const returnPath: ReturnPathConfig = {
+    secret,
+    localPart: env.BOUNCE_LOCAL_PART,
+    domain: env.BOUNCE_DOMAIN ?? (addressOf(env.MAIL_FROM).split('@')[1] || 'frontera.example'),
+  };
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
   const mailer = env.SMTP_URL
     ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO })
@@ -73,7 +89,10 @@ export async function createApp(
     outboxDir,
     clock: { now: () => new Date() },
     logger,
-    secret: env.SECRET_KEY ?? localSecret(config.dataDir, logger),
+    secret,
+    reports: createLateReportStore(redis, redisKeys(env.REDIS_PREFIX)),
+    compactor: createLedgerCompactor(redis, redisKeys(env.REDIS_PREFIX)),
+    returnPath,
     async close() {
       await queues.close();
       await mailer.close();

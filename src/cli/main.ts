@@ -21,7 +21,9 @@ Feeds:
 Subscribers:
   subscribers add|list|remove|import FILE|export [--format csv|json]
 Services:
-  worker [--no-schedules]             run the workers and upsert the schedules
+  worker [--no-schedules]             run the workers and upsert the schedules (and the inbound
+                                      receiver when INBOUND_PORT is set)
+  inbound [--port 2525] [--host H]    receive late bounces (DSN) and complaints (ARF) over SMTP
   web [--port 3000] [--host 127.0.0.1] subscribe / confirm / one-click unsubscribe / archive pages
   status [--json]                     queue counts, last runs, feed health, deliveries
   demo                                the whole pipeline on bundled sample feeds
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   feeds: async (a) => (await import('./commands/feeds.ts')).feedsCommand(a),
   subscribers: async (a) => (await import('./commands/subscribers.ts')).subscribersCommand(a),
   worker: async (a) => (await import('./commands/services.ts')).workerCommand(a),
+  inbound: async (a) => (await import('./commands/inbound.ts')).inboundCommand(a),
   web: async (a) => (await import('./commands/services.ts')).webCommand(a),
   status: async (a) => (await import('./commands/status.ts')).statusCommand(a),
   demo: async () => (await import('./commands/demo.ts')).demoCommand(),

@@ -56,6 +56,17 @@ export const EnvSchema = z.object({
   FETCH_CONCURRENCY: int(1, 32).default(4),
   SEND_BATCH_SIZE: int(1, 1000).default(100),
   SEND_CONCURRENCY: int(1, 32).default(2),
+  /** VERP: each message's envelope sender is BOUNCE_LOCAL_PART+TOKEN@BOUNCE_DOMAIN (signed token). */
+  VERP: bool.default(true),
+  /** Unset: the domain of MAIL_FROM. */
+  BOUNCE_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$|^localhost$/, 'a domain name such as bounces.example.org').optional(),
+  BOUNCE_LOCAL_PART: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'letters, digits, ".", "_" or "-" (at most 20)').default('bounces'),
+  /** The inbound receiver (`frontera inbound`, or inside `frontera worker` when INBOUND_PORT is set). */
+  INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
+  INBOUND_PORT: int(0, 65535).optional(),
+  INBOUND_MAX_BYTES: int(10_000, 50_000_000).default(1_000_000),
+  /** A settled issue's ledger is compacted to counts plus exceptions after this many quiet days. */
+  LEDGER_COMPACT_AFTER_DAYS: int(0, 3650).default(30),
   CONFIG_DIR: z.string().default('config'),
   DATA_DIR: z.string().default('.data'),
   /** Unset: `info` for the long-running worker and web, `error` for one-shot CLI commands. */

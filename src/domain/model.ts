@@ -107,7 +107,8 @@ export const Digest = z.object({
 });
 export type Digest = z.infer<typeof Digest>;
 
-export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced']);
+/** `bounced` and `complained` are suppressions set by the mail system (a hard bounce, a spam report). */
+export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']);
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 export const Subscriber = z.object({
@@ -132,6 +133,9 @@ export const Delivery = z.object({
   updatedAt: z.string(),
   messageId: z.string().optional(),
   error: z.string().optional(),
+  /** What a later bounce, delay notice or complaint said about this delivery (inbound receiver). */
+  report: z.string().optional(),
+  reportedAt: z.string().optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

@@ -146,6 +146,55 @@ export interface DeliveryLedger {
   deliveryCounts(digestId: string): Promise<Record<DeliveryState, number>>;
 }
 
+export interface DsnRecipient {
+  finalRecipient?: string;
+  action: string;
+  status: string;
+  diagnostic?: string;
+}
+
+/** A parsed inbound message: a DSN (RFC 3464), an ARF report (RFC 5965), or neither. */
+export type InboundReport =
+  | { kind: 'dsn'; recipients: DsnRecipient[]; addresses: string[]; messageIds: string[] }
+  | { kind: 'arf'; feedbackType: string; addresses: string[]; messageIds: string[] }
+  | { kind: 'none'; why: string };
+
+/** What arrived after the SMTP server had accepted a message (inbound receiver). */
+export interface LateReport {
+  /** bounced: hard bounce (suppress); failed: permanent, not the mailbox; delayed: transient; complained: spam report; noted: anything else worth keeping. */
+  kind: 'bounced' | 'failed' | 'delayed' | 'complained' | 'noted';
+  reason: string;
+}
+
+export interface LateReportStore {
+  /** Digest ids whose return-path key (domain/return-path.ts) is `key`. */
+  digestsForKey(key: string): Promise<string[]>;
+  applyLateReport(
+    digestId: string,
+    subscriberId: string,
+    report: LateReport,
+  ): Promise<{ delivery: 'moved' | 'recorded' | 'no-delivery'; subscriber: string }>;
+}
+
+export interface CompactionResult {
+  digestId: string;
+  compactedAt: string;
+  recordsBefore: number;
+  removed: number;
+  kept: number;
+  /** MEMORY USAGE of the digest's ledger keys (records, audience, counts) before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+export interface LedgerCompactor {
+  compactionInfo(digestId: string): Promise<CompactionResult | undefined>;
+  /** Newest updatedAt among the digest's delivery records (undefined when it has none). */
+  lastActivity(digestId: string): Promise<string | undefined>;
+  /** Folds routine deliveries (sent, skipped) into the counts; keeps exceptions. */
+  compactDeliveries(digestId: string): Promise<CompactionResult>;
+}
+
 export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger {}
 
 // ---------- mail ----------

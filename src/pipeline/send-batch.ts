@@ -15,6 +15,8 @@ export interface SendDeps {
   concurrency?: number;
   /** Prepared (encoded-once) messages per digest; the worker keeps one across batches. */
   cache?: Map<string, PreparedDigestMail>;
+  /** The envelope sender (VERP return path) for one delivery; unset: MAIL_FROM's address. */
+  returnPath?: (digestId: string, subscriberId: string) => string;
 }
 
 export interface PreparedDigestMail {
@@ -76,7 +78,8 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
       },
     );
     try {
-      await mailer.sendRaw({ from: envelopeFrom, to: subscriber.email }, raw, messageId);
+      const from = deps.returnPath?.(digestId, subscriberId) ?? envelopeFrom;
+      await mailer.sendRaw({ from, to: subscriber.email }, raw, messageId);
       await store.recordOutcome(digestId, subscriberId, { state: 'sent', messageId });
       result.sent++;
     } catch (err) {

@@ -4,6 +4,7 @@ import { enqueueSendBatches } from '../jobs/producers.ts';
 import { sendBatch, type PreparedDigestMail } from '../pipeline/send-batch.ts';
 import { planSend } from '../pipeline/send-digest.ts';
 import type { App } from '../app.ts';
+import { returnPathAddress } from '../domain/return-path.ts';
 import { runJob } from './errors.ts';
 
 export interface SendDigestResult {
@@ -24,6 +25,7 @@ export function startSendWorker(app: App): Worker {
     mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
+    ...(env.VERP ? { returnPath: (digestId: string, subscriberId: string) => returnPathAddress(app.returnPath, digestId, subscriberId) } : {}),
   };
   return new Worker(
     QUEUES.send,

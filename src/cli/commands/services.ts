@@ -28,9 +28,12 @@ export async function workerCommand(argv: string[]): Promise<number> {
     app.logger.info({ feeds: s.collect, everyHours: env.COLLECT_EVERY_HOURS, weekly: s.weekly, autoSend: env.AUTO_SEND }, 'schedules.upserted');
   }
   const workers = startWorkers(app);
+  // The report receiver runs here too when configured, so one process can do it all.
+  const inbound = env.INBOUND_PORT === undefined ? undefined : await (await import('./inbound.ts')).startInbound(app);
   app.logger.info({ redis: app.redisUrl.replace(/\/\/.*@/, '//***@'), queues: ['collect', 'build', 'send'] }, 'worker.started');
   const signal = await untilSignal();
   app.logger.info({ signal }, 'worker.stopping');
+  await inbound?.close();
   await workers.close();
   await app.close();
   return 0;
