@@ -1,4 +1,5 @@
 import { benchBuild } from './build.bench.ts';
+import { benchBulk } from './bulk.bench.ts';
 import { benchRender } from './render.bench.ts';
 import { benchSend } from './send.bench.ts';
 
@@ -7,7 +8,7 @@ import { benchSend } from './send.bench.ts';
  * machine is shared and noisy, so nothing here passes or fails on time. `npm run bench -- build`
  * runs one section.
  */
-const sections: Record<string, () => Promise<void>> = { build: benchBuild, render: benchRender, send: benchSend };
+const sections: Record<string, () => Promise<void>> = { build: benchBuild, render: benchRender, send: benchSend, bulk: benchBulk };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`Frontera benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length ? wanted : Object.keys(sections)) {

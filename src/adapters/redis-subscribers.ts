@@ -12,7 +12,7 @@ import { defineScript, execPipeline, type RedisKeys } from './redis-keys.ts';
  * ARGV: emailKey, email, name, hasName, status, now, newId, subscriberPrefix, statusPrefix,
  * onlyFrom (comma-separated statuses an existing subscriber may move from; '' = any).
  */
-const UPSERT_LUA = `
+export const UPSERT_LUA = `
 local id = redis.call('HGET', KEYS[1], ARGV[1])
 if (not id) or redis.call('EXISTS', ARGV[8] .. id) == 0 then
   id = id or ARGV[7]

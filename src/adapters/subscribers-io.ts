@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
 import { SubscriberStatus } from '../domain/model.ts';
-import type { SubscriberStore } from '../pipeline/ports.ts';
+import type { SubscriberBulkStore, SubscriberStore } from '../pipeline/ports.ts';
 import { formatCsv, parseCsv } from './csv.ts';
 
 /**
@@ -35,32 +35,14 @@ export async function exportSubscribers(store: SubscriberStore, format: Subscrib
   return formatCsv([['email', 'name', 'status'], ...subs.map((s) => [s.email, s.name ?? '', s.status])]);
 }
 
-export async function importSubscribers(store: SubscriberStore, text: string, format: SubscriberFormat): Promise<ImportResult> {
+export async function importSubscribers(store: SubscriberBulkStore, text: string, format: SubscriberFormat): Promise<ImportResult> {
   const invalid: ImportResult['invalid'] = [];
   const rows = format === 'json' ? readJson(text, invalid) : readCsv(text, invalid);
-  let added = 0;
-  let updated = 0;
-  // Rows for the same address run in file order (the last one wins); different addresses run a
-  // few at a time, since each upsert is a couple of round trips.
-  const groups = new Map<string, Row[]>();
-  for (const row of rows) {
-    const key = row.email.toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  const queue = [...groups.values()];
-  const worker = async () => {
-    for (let group = queue.shift(); group; group = queue.shift()) {
-      for (const row of group) {
-        const existed = (await store.findByEmail(row.email)) !== undefined;
-        await store.upsertSubscriber({ email: row.email, name: row.name, status: row.status });
-        if (existed) updated++;
-        else added++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  // Pipelined, in file order, so a repeated address ends with its last row.
+  const results = await store.upsertSubscribers(rows);
+  const added = results.filter((r) => r.added).length;
   invalid.sort((a, b) => a.line - b.line);
-  return { added, updated, invalid };
+  return { added, updated: results.length - added, invalid };
 }
 
 function readCsv(text: string, invalid: ImportResult['invalid']): Row[] {

@@ -118,6 +118,14 @@ export interface SubscriberStore {
   removeSubscriber(id: string): Promise<boolean>;
 }
 
+/** Bulk paths for operators (import, listings): pipelined, never one round trip per row. */
+export interface SubscriberBulkStore {
+  /** Upserts in order (a repeated address: the last row wins); `added` is false for a known address. */
+  upsertSubscribers(rows: { email: string; name?: string; status: SubscriberStatus }[]): Promise<{ id: string; added: boolean }[]>;
+  /** id → email for the ids that still exist. */
+  subscriberEmails(ids: string[]): Promise<Map<string, string>>;
+}
+
 export type ClaimResult =
   | { claimed: true }
   | { claimed: false; reason: 'already-claimed' | 'not-in-audience' | 'unsubscribed'; state?: DeliveryState };
@@ -195,7 +203,7 @@ export interface LedgerCompactor {
   compactDeliveries(digestId: string): Promise<CompactionResult>;
 }
 
-export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger {}
+export interface Store extends ArticleStore, DigestStore, SubscriberStore, SubscriberBulkStore, DeliveryLedger {}
 
 // ---------- mail ----------
 

@@ -93,4 +93,17 @@ describe('subscriber export and import', () => {
     await expect(importSubscribers(store, '{', 'json')).rejects.toMatchObject({ code: 'SUBSCRIBER_INVALID' });
     await expect(importSubscribers(store, 'name,status\nx,pending', 'csv')).rejects.toMatchObject({ code: 'SUBSCRIBER_INVALID' });
   });
+
+  it('imports a file larger than one script call in file order, the last row of an address winning', async () => {
+    const rows = ['email,name,status', 'first@example.org,Early,pending'];
+    for (let i = 0; i < 1200; i++) rows.push(`bulk${i}@example.org,,confirmed`);
+    rows.push('FIRST@example.org,Late,confirmed');
+    const store = freshStore();
+    const result = await importSubscribers(store, rows.join('\n'), 'csv');
+    expect(result).toMatchObject({ added: 1201, updated: 1, invalid: [] });
+    expect(await store.findByEmail('first@example.org')).toMatchObject({ name: 'Late', status: 'confirmed' });
+    expect(await store.listSubscribers('confirmed')).toHaveLength(1201);
+    const again = await importSubscribers(store, rows.join('\n'), 'csv');
+    expect(again).toMatchObject({ added: 0, updated: 1202 });
+  });
 });
