@@ -16,7 +16,9 @@ import { createLedgerCompactor } from './adapters/redis-compaction.ts';
 import { redisKeys } from './adapters/redis-keys.ts';
 import { createLateReportStore } from './adapters/redis-late-reports.ts';
 import type { ReturnPathConfig } from './domain/return-path.ts';
-import type { Clock, FeedFetcher, FeedParser, LateReportStore, LedgerCompactor, Logger, Mailer, Store } from './pipeline/ports.ts';
+import { createClaimConfirmer } from './adapters/redis-replication.ts';
+import { isSentinelUrl } from './adapters/redis-sentinel.ts';
+import type { ClaimConfirmation, Clock, FeedFetcher, FeedParser, LateReportStore, LedgerCompactor, Logger, Mailer, Store } from './pipeline/ports.ts';
 import { addressOf } from './pipeline/send-batch.ts';
 
 /** The composition root: the one place that turns configuration into adapters. */
@@ -39,6 +41,8 @@ export interface App {
   compactor: LedgerCompactor;
   /** Where reports come back: VERP envelope senders and the inbound receiver's addresses. */
   returnPath: ReturnPathConfig;
+  /** Set when claims must reach replicas before a send (REDIS_WAIT_REPLICAS, Sentinel). */
+  confirmClaim?: () => Promise<ClaimConfirmation>;
   close(): Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export async function createApp(
     localPart: env.BOUNCE_LOCAL_PART,
     domain: env.BOUNCE_DOMAIN ?? (addressOf(env.MAIL_FROM).split('@')[1] || 'frontera.example'),
   };
+  const waitReplicas = env.REDIS_WAIT_REPLICAS ?? (isSentinelUrl(redisUrl) ? 1 : 0);
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
   const mailer = env.SMTP_URL
     ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO })
@@ -93,6 +98,7 @@ export async function createApp(
     reports: createLateReportStore(redis, redisKeys(env.REDIS_PREFIX)),
     compactor: createLedgerCompactor(redis, redisKeys(env.REDIS_PREFIX)),
     returnPath,
+    ...(waitReplicas > 0 ? { confirmClaim: createClaimConfirmer(redis, { replicas: waitReplicas, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS }) } : {}),
     async close() {
       await queues.close();
       await mailer.close();

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
+import { isSentinelUrl, sentinelOptions } from './redis-sentinel.ts';
 
 /**
  * One place that knows how Frontera talks to Redis. BullMQ workers block on BRPOPLPUSH-style calls
@@ -8,6 +9,10 @@ import { FrontError } from '../domain/errors.ts';
  * out instead of hanging while Redis is down.
  */
 export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Redis {
+  if (isSentinelUrl(url)) {
+    const base = sentinelOptions(url);
+    return new Redis(opts.forBullmq ? { ...base, maxRetriesPerRequest: null, enableReadyCheck: false } : { ...base, maxRetriesPerRequest: 3 });
+  }
   if (opts.forBullmq) {
     return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
@@ -20,6 +25,7 @@ export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Re
  * under it while it still initialises makes it emit an unhandled error.
  */
 export function bullmqConnection(url: string): RedisOptions {
+  if (isSentinelUrl(url)) return { ...sentinelOptions(url), maxRetriesPerRequest: null, enableReadyCheck: false };
   const u = new URL(url);
   const db = u.pathname.replace('/', '');
   return {

@@ -7,6 +7,8 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const SENTINEL_URL = /^redis\+sentinel:\/\/([^@/]*@)?[^/@,]+:\d+(,[^/@,]+:\d+)*\/[A-Za-z0-9._-]+(\/\d+)?(\?.*)?$/i;
+
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -24,7 +26,16 @@ const url = (protocols: string[]) =>
  * in step. Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
  */
 export const EnvSchema = z.object({
-  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** redis://, rediss://, or redis+sentinel://HOST:PORT,HOST:PORT/MASTER_NAME (adapters/redis-sentinel.ts). */
+  REDIS_URL: z
+    .string()
+    .refine((v) => SENTINEL_URL.test(v) || url(['redis:', 'rediss:']).safeParse(v).success, {
+      message: 'must be a URL starting with redis:// or rediss://, or redis+sentinel://HOST:PORT[,HOST:PORT…]/MASTER_NAME',
+    })
+    .optional(),
+  /** Replicas that must acknowledge a delivery's claim (WAIT) before its SMTP transaction. Unset: 1 with a Sentinel URL, else 0. */
+  REDIS_WAIT_REPLICAS: int(0, 16).optional(),
+  REDIS_WAIT_TIMEOUT_MS: int(10, 60_000).default(1000),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" or "-"').default('frontera'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_POOL_SIZE: int(1, 50).default(5),

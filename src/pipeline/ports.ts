@@ -130,6 +130,9 @@ export type ClaimResult =
   | { claimed: true }
   | { claimed: false; reason: 'already-claimed' | 'not-in-audience' | 'unsubscribed'; state?: DeliveryState };
 
+/** Whether a claim is durable enough to act on (acknowledged by the configured replicas). */
+export type ClaimConfirmation = { ok: true } | { ok: false; detail: string };
+
 export interface DeliveryLedger {
   /**
    * Freezes the audience of a digest (the confirmed subscribers at this moment) once; later calls

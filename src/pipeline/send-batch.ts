@@ -3,7 +3,7 @@ import { signToken } from '../domain/tokens.ts';
 import { buildRaw, prepareMime, type PreparedMime } from '../templates/mime.ts';
 import { PLACEHOLDERS } from '../templates/render.ts';
 import { settleDigest } from './send-digest.ts';
-import type { Clock, DeliveryLedger, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+import type { ClaimConfirmation, Clock, DeliveryLedger, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
 
 export interface SendDeps {
   store: DigestStore & SubscriberStore & DeliveryLedger;
@@ -17,6 +17,8 @@ export interface SendDeps {
   cache?: Map<string, PreparedDigestMail>;
   /** The envelope sender (VERP return path) for one delivery; unset: MAIL_FROM's address. */
   returnPath?: (digestId: string, subscriberId: string) => string;
+  /** With replicas: confirms the claim reached them (WAIT) before the SMTP transaction starts. */
+  confirmClaim?: () => Promise<ClaimConfirmation>;
 }
 
 export interface PreparedDigestMail {
@@ -52,6 +54,17 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     if (!claim.claimed) {
       result.skipped++;
       return;
+    }
+    if (deps.confirmClaim) {
+      const confirmed = await deps.confirmClaim();
+      if (!confirmed.ok) {
+        // Not sent, so failing it is safe whichever way a failover goes: retried by the batch.
+        await store.recordOutcome(digestId, subscriberId, { state: 'failed', error: confirmed.detail });
+        result.failed++;
+        result.retryable++;
+        logger.warn({ digestId, subscriberId, error: confirmed.detail }, 'delivery.claim_unconfirmed');
+        return;
+      }
     }
     const subscriber = await store.getSubscriber(subscriberId);
     if (!subscriber) {

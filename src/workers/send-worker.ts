@@ -25,6 +25,7 @@ export function startSendWorker(app: App): Worker {
     mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
+    ...(app.confirmClaim ? { confirmClaim: app.confirmClaim } : {}),
     ...(env.VERP ? { returnPath: (digestId: string, subscriberId: string) => returnPathAddress(app.returnPath, digestId, subscriberId) } : {}),
   };
   return new Worker(
