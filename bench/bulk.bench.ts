@@ -86,6 +86,23 @@ export async function benchBulk(): Promise<void> {
     console.log(`  median ${fmt(listed.median)} → ${Math.round(listRate).toLocaleString()} deliveries/s (runs ${listed.all.map(fmt).join(', ')})`);
     console.log(`  old per-row path (${BASELINE_ROWS.toLocaleString()} deliveries): ${Math.round(baseListRate).toLocaleString()} deliveries/s → ${fmt((ids.length / baseListRate) * 1000)} for ${ids.length.toLocaleString()}`);
     console.log(`  ratio: ${(listRate / baseListRate).toFixed(1)}× the deliveries per second`);
+
+    // The same issue settled (every delivery claimed and recorded sent, 1 in 1,000 failed), then
+    // compacted: MEMORY USAGE of its ledger keys before and after, as Redis reports them.
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, lane) => {
+        for (let i = lane; i < ids.length; i += 64) {
+          await store.claimDelivery(digestId, ids[i]!);
+          await store.recordOutcome(digestId, ids[i]!, i % 1000 === 0 ? { state: 'failed', error: 'bench' } : { state: 'sent', messageId: `<${digestId}.${ids[i]}@bench>` });
+        }
+      }),
+    );
+    const compactor = createLedgerCompactor(client, redisKeys('bulk0'));
+    const c0 = performance.now();
+    const r = await compactor.compactDeliveries(digestId);
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    console.log(`ledger compaction of the settled ${ids.length.toLocaleString()}-recipient issue (${fmt(performance.now() - c0)}):`);
+    console.log(`  ${r.recordsBefore.toLocaleString()} → ${r.kept.toLocaleString()} records; MEMORY USAGE ${mb(r.bytesBefore)} → ${mb(r.bytesAfter)} (${(r.bytesBefore / Math.max(1, r.bytesAfter)).toFixed(0)}× smaller), ${Math.round(r.bytesBefore / r.recordsBefore)} bytes a delivery before`);
   } finally {
     client.disconnect();
     await redis.stop();

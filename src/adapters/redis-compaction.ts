@@ -33,10 +33,31 @@ for i = 1, #ARGV do
 end
 return removed`;
 
+/**
+ * KEYS: records, audience, scratch. Redis shrinks a hash's table lazily, by incremental rehashing
+ * that only progresses while the key is used, so a hash that lost 99 % of its fields can keep its
+ * old table for weeks. Copying the few exceptions into a fresh key and renaming it over the old
+ * one frees that memory now. One script, so no write can land between copy and rename.
+ */
+const REBUILD_LUA = `
+for i, key in ipairs({KEYS[1], KEYS[2]}) do
+  local kind = redis.call('TYPE', key).ok
+  redis.call('DEL', KEYS[3])
+  if kind == 'hash' then
+    local all = redis.call('HGETALL', key)
+    for j = 1, #all, 2 do redis.call('HSET', KEYS[3], all[j], all[j + 1]) end
+  elseif kind == 'set' then
+    for _, member in ipairs(redis.call('SMEMBERS', key)) do redis.call('SADD', KEYS[3], member) end
+  end
+  if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], key) end
+end
+return 1`;
+
 const SCAN_COUNT = 1000;
 
 export function createLedgerCompactor(redis: Redis, k: RedisKeys): LedgerCompactor {
   const fold = defineScript(redis, 'fronteraFoldDeliveries', FOLD_LUA);
+  const rebuild = defineScript(redis, 'fronteraRebuildLedgerKeys', REBUILD_LUA);
 
   async function memoryOf(digestId: string): Promise<number> {
     const keys = [k.deliveries(digestId), k.audience(digestId), k.deliveryCounts(digestId)];
@@ -82,6 +103,7 @@ export function createLedgerCompactor(redis: Redis, k: RedisKeys): LedgerCompact
           removed += Number(await fold.run([k.deliveries(digestId), k.audience(digestId)], routine));
         }
       } while (cursor !== '0');
+      await rebuild.run([k.deliveries(digestId), k.audience(digestId), `${compactedKey(k, digestId)}:scratch`], []);
       const result: CompactionResult = {
         digestId,
         compactedAt: new Date().toISOString(),
