@@ -65,13 +65,18 @@ end
 return {verdict, sub}`;
 
 const MAX_REASON = 500;
+const REFRESH_MS = 5_000;
 
 export function createLateReportStore(redis: Redis, k: RedisKeys): LateReportStore {
   const apply = defineScript(redis, 'fronteraApplyLateReport', APPLY_REPORT_LUA);
-  // Digest ids only ever get added, so a key seen once stays valid; refreshed on a miss.
+  // Digest ids only ever get added, so a key seen once stays valid; refreshed on a miss, at most
+  // every few seconds, so a sender spraying made-up tokens cannot turn each into a Redis scan.
   let byKey = new Map<string, string[]>();
+  let refreshedAt = 0;
 
   async function refresh(): Promise<void> {
+    if (Date.now() - refreshedAt < REFRESH_MS) return;
+    refreshedAt = Date.now();
     const ids = await redis.zrange(k.digestsByPeriodEnd, 0, -1);
     const next = new Map<string, string[]>();
     for (const id of ids) next.set(digestKeyOf(id), [...(next.get(digestKeyOf(id)) ?? []), id]);
