@@ -95,7 +95,9 @@ export function createLateReportStore(redis: Redis, k: RedisKeys): LateReportSto
         [
           subscriberId,
           report.kind,
-          report.reason.replace(/[\r\n\t]+/g, ' ').slice(0, MAX_REASON),
+          // Control characters (terminal escapes included) would reach the operator's screen
+          // through `deliveries list`; the report is hostile text.
+          report.reason.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').slice(0, MAX_REASON),
           new Date().toISOString(),
           k.subscribersByStatus('' as never),
           digestId,

@@ -132,6 +132,13 @@ describe('late bounces and complaints over SMTP', () => {
     const slow = await state('slow@correo-ejemplo.mx');
     expect(slow).toMatchObject({ status: 'confirmed', delivery: { state: 'sent' } });
     expect(slow.delivery?.report).toContain('4.4.1');
+    // Terminal escapes in a diagnostic must not reach the operator's screen via `deliveries list`.
+    const escaped = fixture('postfix-delayed.eml', 'slow@correo-ejemplo.mx').replace('Connection timed out\r\nWill', '\x1b[2J\x1b]0;pwned\x07timed out\r\nWill');
+    expect(escaped).toContain('\x1b[2J');
+    expect(await report(envelopeFrom('slow@correo-ejemplo.mx'), escaped)).toEqual({ ok: true });
+    const report2 = (await state('slow@correo-ejemplo.mx')).delivery?.report ?? '';
+    expect(report2).toContain('timed out');
+    expect(report2).not.toMatch(/[\x00-\x1f\x7f]/);
 
     expect(await report(envelopeFrom('strict@destino-ejemplo.com'), fixture('exim-policy-rejection.eml', 'strict@destino-ejemplo.com'))).toEqual({ ok: true });
     const strict = await state('strict@destino-ejemplo.com');
