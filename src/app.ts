@@ -15,11 +15,10 @@ import { createQueues, type Queues } from './jobs/queues.ts';
 import { createLedgerCompactor } from './adapters/redis-compaction.ts';
 import { redisKeys } from './adapters/redis-keys.ts';
 import { createLateReportStore } from './adapters/redis-late-reports.ts';
-import type { ReturnPathConfig } from './domain/return-path.ts';
+import { domainOfSender, type ReturnPathConfig } from './domain/return-path.ts';
 import { createClaimConfirmer } from './adapters/redis-replication.ts';
 import { isSentinelUrl } from './adapters/redis-sentinel.ts';
 import type { ClaimConfirmation, Clock, FeedFetcher, FeedParser, LateReportStore, LedgerCompactor, Logger, Mailer, Store } from './pipeline/ports.ts';
-import { addressOf } from './pipeline/send-batch.ts';
 
 /** The composition root: the one place that turns configuration into adapters. */
 export interface App {
@@ -70,7 +69,8 @@ export async function createApp(
   const returnPath: ReturnPathConfig = {
     secret,
     localPart: env.BOUNCE_LOCAL_PART,
-    domain: env.BOUNCE_DOMAIN ?? (addressOf(env.MAIL_FROM).split('@')[1] || 'frontera.example'),
+    // Not send-batch's addressOf: importing the send path would load MJML into every command.
+    domain: env.BOUNCE_DOMAIN ?? domainOfSender(env.MAIL_FROM) ?? 'frontera.example',
   };
   const waitReplicas = env.REDIS_WAIT_REPLICAS ?? (isSentinelUrl(redisUrl) ? 1 : 0);
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');

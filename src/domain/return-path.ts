@@ -97,6 +97,12 @@ export function signReturnPathToken(secret: string, digestId: string, subscriber
   return base32(Buffer.concat([head, key, id, mac(secret, digestId, subscriberId)]));
 }
 
+/** The domain of "Name <user@domain>" or "user@domain": the default bounce domain (MAIL_FROM's). */
+export function domainOfSender(from: string): string | undefined {
+  const address = /<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? from.trim();
+  return /@([^@\s>]+)$/.exec(address)?.[1];
+}
+
 /** The envelope sender for one message. */
 export function returnPathAddress(cfg: ReturnPathConfig, digestId: string, subscriberId: string): string {
   return `${cfg.localPart}+${signReturnPathToken(cfg.secret, digestId, subscriberId)}@${cfg.domain}`;

@@ -54,3 +54,12 @@ describe('DSN classification (RFC 3463)', () => {
     expect(arf('virus')).toBe('noted');
   });
 });
+
+describe('default bounce domain', () => {
+  it('is the domain of MAIL_FROM', async () => {
+    const { domainOfSender } = await import('../../src/domain/return-path.ts');
+    expect(domainOfSender('Frontera <digest@frontera.example>')).toBe('frontera.example');
+    expect(domainOfSender('digest@news.example.mx')).toBe('news.example.mx');
+    expect(domainOfSender('nobody')).toBeUndefined();
+  });
+});
