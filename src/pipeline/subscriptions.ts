@@ -71,7 +71,8 @@ export async function subscribe(deps: SubscriptionDeps, input: SubscribeInput): 
     deps.logger?.info({ subscriberId: existing.id }, 'subscriber.already-confirmed');
     return { status: 'already-confirmed' };
   }
-  if (existing?.status === 'bounced') {
+  // A spam complaint suppresses like a hard bounce: mailing a complainer a confirmation risks another.
+  if (existing?.status === 'bounced' || existing?.status === 'complained') {
     deps.logger?.warn({ subscriberId: existing.id }, 'subscriber.suppressed');
     return { status: 'suppressed' };
   }
@@ -86,7 +87,7 @@ export async function subscribe(deps: SubscriptionDeps, input: SubscribeInput): 
     onlyFrom: ['pending', 'unsubscribed'],
   });
   if (subscriber.status === 'confirmed') return { status: 'already-confirmed' };
-  if (subscriber.status === 'bounced') return { status: 'suppressed' };
+  if (subscriber.status === 'bounced' || subscriber.status === 'complained') return { status: 'suppressed' };
   // The form must not become a way to flood someone's inbox: while an address stays pending it
   // gets one confirmation per RESEND_AFTER_MS; the response stays the same neutral "check your
   // inbox". A new or returning (unsubscribed) reader always gets theirs.
@@ -129,7 +130,7 @@ export async function unsubscribe(
   const subscriber = await deps.store.getSubscriber(id);
   if (!subscriber || subscriber.status === 'unsubscribed') return { status: 'already-unsubscribed' };
   // A bounced address already gets nothing; keeping 'bounced' preserves the suppression reason.
-  if (subscriber.status === 'bounced') return { status: 'unsubscribed' };
+  if (subscriber.status === 'bounced' || subscriber.status === 'complained') return { status: 'unsubscribed' };
   await deps.store.setSubscriberStatus(id, 'unsubscribed');
   deps.logger?.info({ subscriberId: id, previous: subscriber.status }, 'subscriber.unsubscribed');
   return { status: 'unsubscribed' };

@@ -10,6 +10,7 @@ import { returnPathAddress, tokenFromAddress, type ReturnPathConfig } from '../.
 import { startInboundServer, type InboundServer } from '../../src/inbound/server.ts';
 import type { Store } from '../../src/pipeline/ports.ts';
 import { sendBatch, type SendDeps } from '../../src/pipeline/send-batch.ts';
+import { subscribe } from '../../src/pipeline/subscriptions.ts';
 import { renderDigest } from '../../src/templates/render.ts';
 import { makeDigestFixture } from '../unit/digest-fixture.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
@@ -152,6 +153,15 @@ describe('late bounces and complaints over SMTP', () => {
     expect(angry.status).toBe('complained');
     expect(angry.delivery).toMatchObject({ state: 'sent', report: 'feedback report (ARF): abuse' });
     expect((await store.listSubscribers('confirmed')).map((s) => s.email)).not.toContain('angry@yahoo.example');
+
+    // Signing up again through the form is refused like a hard bounce: no confirmation is mailed.
+    const before = outbound.messages.length;
+    const again = await subscribe(
+      { store, mailer: deps.mailer, secret: 'k'.repeat(40), publicUrl: 'https://frontera.test', from: 'digest@frontera.test' },
+      { email: 'angry@yahoo.example' },
+    );
+    expect(again).toEqual({ status: 'suppressed' });
+    expect(outbound.messages.length).toBe(before);
 
     expect(await report('bounces@frontera.test', fixture('rfc5965-not-spam.eml', 'happy@isp-ejemplo.net'))).toEqual({ ok: true });
     expect((await state('happy@isp-ejemplo.net')).status).toBe('confirmed');
