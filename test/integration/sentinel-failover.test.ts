@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/adapters/redis-connection.ts';
@@ -7,6 +13,8 @@ import { createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
 import { sendBatch, type SendDeps } from '../../src/pipeline/send-batch.ts';
 import type { DeliveryState } from '../../src/domain/model.ts';
 import { PLACEHOLDERS } from '../../src/templates/personalize.ts';
+import { renderDigest } from '../../src/templates/render.ts';
+import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { makeDigestFixture } from '../unit/digest-fixture.ts';
 import { startSentinelTopology, type SentinelTopology } from '../helpers/redis-sentinel.ts';
 
@@ -127,5 +135,38 @@ describe('Redis Sentinel failover mid-send', () => {
       if (state === 'sent') expect(got.has(email), email).toBe(true);
     }
     expect(got.size).toBeGreaterThan(N * 0.9);
+  }, 120_000);
+
+  it('`frontera send` through a redis+sentinel:// URL confirms every claim with WAIT and sends each reader once', async () => {
+    topo = await startSentinelTopology();
+    const sink = await startSmtpSink();
+    const client = createRedis(topo.url);
+    const primary = new Redis({ host: '127.0.0.1', port: await topo.currentPrimary() });
+    try {
+      const store = createRedisStore(client, 'cli-sentinel');
+      const digest = makeDigestFixture();
+      await store.saveDigest(digest, await renderDigest(digest, { publicUrl: 'https://frontera.test', postalAddress: 'CDMX' }));
+      await store.upsertSubscribers(Array.from({ length: 20 }, (_, i) => ({ email: `s${i}@example.org`, status: 'confirmed' as const })));
+      const waits = async () => Number(/cmdstat_wait:calls=(\d+)/.exec(await primary.info('commandstats'))?.[1] ?? 0);
+      const before = await waits();
+      const env = {
+        ...process.env,
+        REDIS_URL: topo.url,
+        REDIS_PREFIX: 'cli-sentinel',
+        SMTP_URL: sink.url,
+        SECRET_KEY: 'k'.repeat(40),
+        MAIL_FROM: 'Frontera <digest@frontera.test>',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'frontera-sentinel-cli-')),
+      };
+      await promisify(execFile)('node', ['bin/frontera.mjs', 'send', digest.id], { env, timeout: 90_000 });
+      const to = sink.messages.map((m) => m.envelope.to[0]);
+      expect(new Set(to).size).toBe(20);
+      expect(to).toHaveLength(20);
+      expect(await waits()).toBeGreaterThanOrEqual(before + 20);
+    } finally {
+      primary.disconnect();
+      client.disconnect();
+      await sink.stop();
+    }
   }, 120_000);
 });
