@@ -22,6 +22,11 @@ export function redisKeys(prefix: string) {
     /** hash { subject, html, text }: kept apart so listing digests never drags 60 KB of HTML along */
     digestRendered: (id: string) => `${p}digest:${id}:rendered`,
     digestsByPeriodEnd: `${p}digests:by-period-end`,
+    /** the digest as built, before editors' changes */
+    digestBase: (id: string) => `${p}digest:${id}:base`,
+    /** lists of JSON audit entries, newest first: every digest, and one digest's */
+    audit: `${p}audit`,
+    auditOfDigest: (id: string) => `${p}audit:digest:${id}`,
     storyHistory: `${p}stories:last-digest`,
     subscriber: (id: string) => `${p}subscriber:${id}`,
     /** set (with a TTL) while a confirmation email to this subscriber is recent */

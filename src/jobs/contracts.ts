@@ -15,11 +15,16 @@ export const BuildPayload = z.object({
   to: z.iso.datetime().optional(),
   /** Set by the weekly schedule: send right after building when AUTO_SEND is on. */
   autoSend: z.boolean().optional(),
+  /** Who asked ("cli:ana", "admin", "schedule"), for the audit log. */
+  actor: z.string().max(100).optional(),
 });
 export type BuildPayload = z.infer<typeof BuildPayload>;
 
 /** `send-digest` freezes the audience and fans out `send-batch` jobs. */
-export const SendDigestPayload = z.object({ digestId: z.string().min(1) });
+export const SendDigestPayload = z.object({ digestId: z.string().min(1), actor: z.string().max(100).optional() });
+
+/** Fired by the SEND_AT scheduler: send the latest draft unless an editor held or discarded it. */
+export const AutoSendPayload = z.object({});
 export type SendDigestPayload = z.infer<typeof SendDigestPayload>;
 
 export const SendBatchPayload = z.object({
@@ -34,6 +39,7 @@ export const JOB_NAMES = {
   buildDigest: 'build-digest',
   sendDigest: 'send-digest',
   sendBatch: 'send-batch',
+  autoSend: 'auto-send',
 } as const;
 
 /**

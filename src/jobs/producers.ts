@@ -12,8 +12,8 @@ export async function enqueueBuild(queues: Queues, payload: BuildPayload): Promi
   return queues.build.add(JOB_NAMES.buildDigest, payload, { deduplication: { id: dedupIds.build(payload.from ?? 'last', payload.to ?? 'now') } });
 }
 
-export async function enqueueSend(queues: Queues, digestId: string): Promise<Job<SendDigestPayload>> {
-  return queues.send.add(JOB_NAMES.sendDigest, { digestId }, { deduplication: { id: dedupIds.sendDigest(digestId) } });
+export async function enqueueSend(queues: Queues, digestId: string, actor?: string): Promise<Job<SendDigestPayload>> {
+  return queues.send.add(JOB_NAMES.sendDigest, { digestId, ...(actor ? { actor } : {}) }, { deduplication: { id: dedupIds.sendDigest(digestId) } });
 }
 
 export async function enqueueSendBatches(

@@ -11,6 +11,9 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** Custom BullMQ backoff type: the retry waits for the feed's nextAttemptAt. */
+export const FEED_STATE_BACKOFF = 'feed-state';
+
 export interface RetryPolicy {
   /** First retry delay; BullMQ doubles it for each further attempt. */
   backoffMs: number;
@@ -24,7 +27,8 @@ export function jobOptions(queue: QueueName, retry: RetryPolicy): JobsOptions {
   const keep = { removeOnComplete: { age: 7 * 86_400, count: 2_000 }, removeOnFail: { age: 30 * 86_400, count: 5_000 } };
   switch (queue) {
     case 'collect':
-      return { ...keep, attempts: 3, backoff: { type: 'exponential', delay: retry.backoffMs } };
+      // The feed's own state decides when to try again (backoff, Retry-After): see collect-worker.
+      return { ...keep, attempts: 3, backoff: { type: FEED_STATE_BACKOFF } };
     case 'build':
       return { ...keep, attempts: 2, backoff: { type: 'exponential', delay: retry.backoffMs } };
     case 'send':

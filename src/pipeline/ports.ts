@@ -16,9 +16,21 @@ export type FetchResult =
   | { status: 'not-modified'; finalUrl: string }
   | { status: 'ok'; finalUrl: string; body: string; validators: FetchValidators; bytes: number };
 
+export interface PageResult {
+  finalUrl: string;
+  body: string;
+  bytes: number;
+  contentType?: string;
+}
+
 export interface FeedFetcher {
-  /** Conditional GET with caps; throws FrontError (FEED_TIMEOUT, FEED_TOO_LARGE, FEED_HTTP_ERROR…). */
+  /**
+   * Conditional GET with caps, behind the SSRF guard and per-host politeness; throws FrontError
+   * (FEED_TIMEOUT, FEED_TOO_LARGE, FEED_HTTP_ERROR with retryAfterMs, FETCH_REFUSED…).
+   */
   fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult>;
+  /** An article page, through the same guard, caps and politeness. */
+  fetchPage(url: string): Promise<PageResult>;
 }
 
 /** One item as the parser saw it, before normalisation; strings may hold HTML. */
@@ -35,7 +47,13 @@ export interface RawItem {
   categories?: string[];
 }
 
+/** What `feeds check` reports and collect logs. */
+export type FeedFormat = 'rss' | 'rss-1.0' | 'atom' | 'news-sitemap' | 'json-feed';
+
 export interface ParsedFeed {
+  format: FeedFormat;
+  /** Version as the document states it (RSS 0.91/2.0, JSON Feed 1.1), when it does. */
+  version?: string;
   title?: string;
   link?: string;
   language?: string;
@@ -43,8 +61,13 @@ export interface ParsedFeed {
 }
 
 export interface FeedParser {
-  /** Throws FrontError FEED_PARSE_ERROR for XML that is not a feed. */
-  parseFeed(xml: string): Promise<ParsedFeed>;
+  /** Throws FrontError FEED_PARSE_ERROR for a document that is not a feed. */
+  parseFeed(body: string): Promise<ParsedFeed>;
+}
+
+export interface ArticleExtractor {
+  /** Plain, capped main text of an article page; throws FrontError PAGE_NO_ARTICLE when there is none. */
+  extractText(html: string, url: string): Promise<string>;
 }
 
 // ---------- the store ----------
@@ -57,6 +80,10 @@ export interface FeedState {
   lastSuccessAt?: string;
   lastError?: string;
   lastErrorCode?: string;
+  /** When the last failure happened; with lastSuccessAt it tells whether a feed failed a whole week. */
+  lastFailureAt?: string;
+  /** Backoff after failures (and Retry-After): collect skips the feed until then. */
+  nextAttemptAt?: string;
   consecutiveFailures: number;
   itemsSeen: number;
   articlesAdded: number;
@@ -97,6 +124,15 @@ export interface DigestStore {
   latestDigest(): Promise<Digest | undefined>;
   listDigests(limit: number): Promise<Digest[]>;
   setDigestStatus(id: string, status: Digest['status']): Promise<void>;
+  /**
+   * Moves the digest to `to` only if its status is one of `from`, atomically (two editors, or an
+   * editor and the automatic send, never both win). Returns the status it had; throws
+   * DIGEST_NOT_FOUND, or DIGEST_STATE when it was in another state.
+   */
+  transitionDigest(id: string, from: Digest['status'][], to: Digest['status']): Promise<Digest['status']>;
+  /** The digest as the build composed it, before editors' changes; undefined when never edited. */
+  getDigestBase(id: string): Promise<Digest | undefined>;
+  saveDigestBase(id: string, base: Digest): Promise<void>;
   /** story id → digest id it last appeared in, for the story ids given. */
   storyHistory(storyIds: string[]): Promise<Map<string, string>>;
   recordStories(digestId: string, storyIds: string[]): Promise<void>;
@@ -206,7 +242,27 @@ export interface LedgerCompactor {
   compactDeliveries(digestId: string): Promise<CompactionResult>;
 }
 
-export interface Store extends ArticleStore, DigestStore, SubscriberStore, SubscriberBulkStore, DeliveryLedger {}
+/** Who did what to which digest, when: every review and send transition. */
+export interface AuditEntry {
+  at: string;
+  /** "cli:ana", "admin", "schedule" */
+  actor: string;
+  action: string;
+  digestId?: string;
+  detail?: string;
+}
+
+export interface AuditLog {
+  recordAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /** Newest first. */
+  listAudit(opts?: { digestId?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface SubscriberCounts {
+  countSubscribers(): Promise<Record<SubscriberStatus, number>>;
+}
+
+export interface Store extends ArticleStore, DigestStore, SubscriberStore, SubscriberBulkStore, DeliveryLedger, AuditLog, SubscriberCounts {}
 
 // ---------- mail ----------
 

@@ -68,6 +68,15 @@ function headerMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+/** Paragraphs of the editors' note; escaped like feed text, since it is typed into a form. */
+function noteMjml(view: DigestView): string {
+  if (!view.editorNote) return '';
+  const paragraphs = view.editorNote.split(/\n{2,}/).map((p) => `<p style="margin:0 0 8px">${e(p).replace(/\n/g, '<br>')}</p>`).join('');
+  return `<mj-section padding="4px 0"><mj-column>
+<mj-text padding="8px 24px"><div class="note" style="border-left:3px solid ${MUTED};padding-left:12px">${paragraphs}</div></mj-text>
+</mj-column></mj-section>`;
+}
+
 function contentsMjml(view: DigestView): string {
   const items = view.themes
     .map((t) => `<li><a href="#${e(t.anchor)}">${e(t.title)}</a> <span class="r">(${t.stories.length})</span></li>`)
@@ -75,6 +84,11 @@ function contentsMjml(view: DigestView): string {
   return `<mj-section padding="8px 0"><mj-column>
 <mj-text padding="12px 24px" container-background-color="#f6f4ef"><strong>In this issue</strong><ul style="margin:6px 0 0;padding-left:20px">${items}</ul></mj-text>
 </mj-column></mj-section>`;
+}
+
+function missingMjml(view: DigestView): string {
+  if (!view.missingSourcesNote) return '';
+  return `<mj-section padding="4px 0"><mj-column><mj-text padding="8px 24px" font-size="13px" color="${MUTED}"><p class="m">${e(view.missingSourcesNote)}</p></mj-text></mj-column></mj-section>`;
 }
 
 function footerMjml(view: DigestView): string {
@@ -113,7 +127,9 @@ export function buildDigestMjml(view: DigestView): string {
 </mj-head>
 <mj-body background-color="#f3f1ec" width="600px">
 ${headerMjml(view)}
+${noteMjml(view)}
 ${body}
+${missingMjml(view)}
 ${footerMjml(view)}
 </mj-body>
 </mjml>`;

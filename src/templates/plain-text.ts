@@ -28,6 +28,7 @@ function storyText(story: StoryView): string {
 export function renderPlainText(view: DigestView): string {
   const out: string[] = [view.title.toUpperCase(), `Weekly digest · ${view.periodLabel}`, view.countsLine, ''];
   out.push(`View in browser: ${view.viewInBrowserUrl}`, '');
+  if (view.editorNote) out.push(view.editorNote, '');
   if (view.themes.length === 0) out.push('No stories this week.', '');
   else {
     out.push('IN THIS ISSUE');
@@ -38,6 +39,7 @@ export function renderPlainText(view: DigestView): string {
     out.push(RULE, theme.title.toUpperCase(), RULE, '');
     for (const story of theme.stories) out.push(storyText(story), '');
   }
+  if (view.missingSourcesNote) out.push(view.missingSourcesNote, '');
   out.push(
     '-- ',
     `You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest.`,

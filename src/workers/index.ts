@@ -20,5 +20,13 @@ export function startWorkers(app: App, which: ('collect' | 'build' | 'send')[] =
     );
     worker.on('error', (err) => app.logger.error({ queue: worker.name, error: err.message }, 'worker.error'));
   }
-  return { workers, close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  return {
+    workers,
+    close: async () => {
+      // Closing a worker whose connection is still initialising makes BullMQ emit an unhandled
+      // "Connection is closed" (a command that stops early, e.g. on a usage error, does that).
+      await Promise.all(workers.map((w) => w.waitUntilReady().catch(() => undefined)));
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
 }

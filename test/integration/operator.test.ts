@@ -62,18 +62,28 @@ describe('operator commands against a private Redis', () => {
     expect(after.map((s) => s.email.toLowerCase()).sort()).toEqual(['lucia@example.org', 'new@example.org']);
   });
 
-  it('reports status as JSON with every configured feed', async () => {
+  it('reports status as JSON: subscribers by state, no issue yet, only feeds in use', async () => {
     const r = await frontera('status', '--json');
     expect(r.code).toBe(0);
-    const status = JSON.parse(r.stdout) as { queues: Record<string, unknown>; feeds: { id: string }[] };
+    const status = JSON.parse(r.stdout) as {
+      queues: Record<string, unknown>;
+      subscribers: Record<string, number>;
+      lastIssue: unknown;
+      feeds: { id: string }[];
+      feedsNeverFetched: string[];
+    };
     expect(Object.keys(status.queues).sort()).toEqual(['build', 'collect', 'send']);
-    expect(status.feeds.length).toBeGreaterThan(5);
+    expect(status.subscribers).toMatchObject({ confirmed: 1, pending: 1, unsubscribed: 0, bounced: 0 });
+    expect(status.lastIssue).toBeNull();
+    // Nothing was collected in this Redis: no feed is "in use", every enabled one is summarised.
+    expect(status.feeds).toEqual([]);
+    expect(status.feedsNeverFetched.length).toBeGreaterThan(5);
   });
 
   it('enqueues without waiting and prints the job ids', async () => {
     const r = await frontera('build', '--no-wait', '--from', '2026-11-01', '--to', '2026-11-08');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\S+$/);
+    expect(r.stdout.trim()).toMatch(/^build job \S+$/);
   });
 
   it('upserts one collect scheduler per feed and the weekly build in its time zone, dropping removed feeds', async () => {

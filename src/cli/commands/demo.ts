@@ -30,11 +30,18 @@ export async function demoCommand(): Promise<number> {
   const progress = createProgress();
   try {
     const config = loadConfig(
-      { ...process.env, SMTP_URL: catcher.url },
+      {
+        ...process.env,
+        SMTP_URL: catcher.url,
+        // The sample feeds are on loopback, which the SSRF guard refuses unless named explicitly.
+        FETCH_ALLOW_PRIVATE: [process.env.FETCH_ALLOW_PRIVATE, new URL(samples.baseUrl).hostname].filter(Boolean).join(','),
+        // Ten sample feeds share one local host; a short pause keeps politeness on without a 10 s wait.
+        FETCH_HOST_INTERVAL_MS: process.env.FETCH_HOST_INTERVAL_MS || '100',
+      },
       { feedsFile: join(SAMPLES, 'feeds.yaml'), resolveFeedUrl: (u) => new URL(u, samples.baseUrl).toString() },
     );
     return await withApp({ config, workers: ['collect', 'build', 'send'] }, async ({ app }) => {
-      progress.line(`demo: Redis ${app.redisUrl}, sample feeds ${samples.baseUrl}, SMTP ${catcher.url}`);
+      progress.line(`demo: Redis ${app.redisUrl}, sample feeds ${samples.baseUrl} (FETCH_ALLOW_PRIVATE=${app.config.env.FETCH_ALLOW_PRIVATE}), SMTP ${catcher.url}`);
       if ((await app.store.listSubscribers()).length === 0) {
         const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv');
         progress.line(`demo: imported ${imported.added} sample subscribers`);
