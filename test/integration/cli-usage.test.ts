@@ -30,7 +30,7 @@ describe('the CLI tells the truth about how it was called', () => {
   beforeAll(async () => {
     redis = await startRedis();
     dataDir = mkdtempSync(join(tmpdir(), 'frontera-usage-'));
-    env = { REDIS_URL: redis.url, REDIS_PREFIX: 'usage', DATA_DIR: dataDir, SECRET_KEY: 'u'.repeat(40) };
+    env = { REDIS_URL: redis.url, REDIS_PREFIX: 'usage', DATA_DIR: dataDir, SECRET_KEY: 'u'.repeat(40), FETCH_ALLOW_PRIVATE: '127.0.0.0/8' };
   });
   afterAll(async () => {
     await redis?.stop();
@@ -102,7 +102,8 @@ describe('the CLI tells the truth about how it was called', () => {
       expect(all.stderr).toContain('0 of 2 feeds collected, 2 failed');
       expect(all.code).toBe(1);
       writeFileSync(join(dir, 'feeds.yaml'), `feeds:\n${feed('good', `${base}border-report.xml`)}${feed('broken', `${base}broken.xml`)}`);
-      const some = await frontera(['collect'], { ...env, CONFIG_DIR: dir, REDIS_PREFIX: 'usage-feeds' });
+      // A fresh prefix: in the first one `broken` is now backing off and would be skipped, not failed.
+      const some = await frontera(['collect'], { ...env, CONFIG_DIR: dir, REDIS_PREFIX: 'usage-feeds-2' });
       expect(some.stderr).toContain('1 of 2 feeds collected, 1 failed');
       expect(some.code).toBe(3);
     } finally {
