@@ -57,6 +57,7 @@ describe('the review loop', () => {
         EDITOR_EMAILS: 'ed@frontera.test, chief@frontera.test',
         REVIEWER_EMAILS: 'rev@frontera.test',
         SEND_AT: 'mon 09:00',
+        FETCH_ALLOW_PRIVATE: '127.0.0.0/8',
       },
       { feedsFile: 'samples/feeds.yaml', resolveFeedUrl: (u) => new URL(u, feeds.baseUrl).toString() },
     );
