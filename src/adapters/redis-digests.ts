@@ -52,6 +52,10 @@ export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
 
     listDigests,
 
+    async digestIds() {
+      return redis.zrevrange(k.digestsByPeriodEnd, 0, -1);
+    },
+
     async setDigestStatus(id, status) {
       for (let attempt = 0; attempt < 10; attempt++) {
         const json = await redis.get(k.digest(id));

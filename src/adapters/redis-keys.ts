@@ -31,6 +31,10 @@ export function redisKeys(prefix: string) {
     subscriber: (id: string) => `${p}subscriber:${id}`,
     /** set (with a TTL) while a confirmation email to this subscriber is recent */
     confirmationSent: (id: string) => `${p}subscriber:${id}:confirmation-sent`,
+    /** set (with a TTL) while a confirmation email to this inbox (normalised mailbox, hashed) is recent */
+    mailboxThrottle: (mailboxHash: string) => `${p}mailbox:${mailboxHash}:confirmation-sent`,
+    /** hash keyed hash of an address → JSON { reason, at }: addresses erased or removed stay suppressed */
+    suppressed: `${p}subscribers:suppressed`,
     /** the Lua scripts build subscriber keys from this, since the id is only known inside them */
     subscriberPrefix: `${p}subscriber:`,
     subscriberEmails: `${p}subscribers:by-email`,

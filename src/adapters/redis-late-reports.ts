@@ -19,8 +19,9 @@ import { defineScript, type RedisKeys } from './redis-keys.ts';
  *   SMTP outcome; the report is kept alongside).
  * - A compacted ledger no longer holds `sent` records; the signed token proves the message went
  *   out, so the exception record is recreated from the counts.
- * - Subscribers: a bounce suppresses unless they already left (unsubscribed or complained keep
- *   their status, which records their own choice); a complaint overrides everything.
+ * - Subscribers: a bounce makes them `bounced` unless they already left (an unsubscribe records
+ *   their own choice); a complaint ends consent whatever the status: `unsubscribed` with
+ *   endedReason `complained` (a fresh double opt-in is the only way back, as for any unsubscribe).
  */
 const APPLY_REPORT_LUA = `
 local sid, kind, reason, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -52,15 +53,18 @@ end
 local sub = 'unchanged'
 local status = redis.call('HGET', KEYS[4], 'status')
 local want = nil
-if kind == 'bounced' and status ~= 'unsubscribed' and status ~= 'complained' then want = 'bounced' end
-if kind == 'complained' then want = 'complained' end
+if kind == 'bounced' and status ~= 'unsubscribed' and status ~= 'bounced' then want = 'bounced' end
+if kind == 'complained' and redis.call('HGET', KEYS[4], 'endedReason') ~= 'complained' then want = 'unsubscribed' end
 if not status then
   sub = 'missing'
-elseif want and status ~= want then
-  redis.call('SREM', ARGV[5] .. status, sid)
-  redis.call('SADD', ARGV[5] .. want, sid)
-  redis.call('HSET', KEYS[4], 'status', want, 'updatedAt', now)
-  sub = want
+elseif want then
+  if status ~= want then
+    redis.call('SREM', ARGV[5] .. status, sid)
+    redis.call('SADD', ARGV[5] .. want, sid)
+  end
+  -- The consent record keeps why it ended: 'bounced', or 'complained' for a spam report.
+  redis.call('HSET', KEYS[4], 'status', want, 'endedReason', kind, 'endedAt', now, 'updatedAt', now)
+  sub = kind
 end
 return {verdict, sub}`;
 

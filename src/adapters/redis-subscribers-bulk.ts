@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { SubscriberStatus } from '../domain/model.ts';
-import type { SubscriberBulkStore } from '../pipeline/ports.ts';
+import type { SubscriberBulkStore, UpsertOutcome } from '../pipeline/ports.ts';
 import { chunk, defineScript, type RedisKeys } from './redis-keys.ts';
-import { emailKey, UPSERT_LUA } from './redis-subscribers.ts';
+import { UPSERT_LUA } from './redis-subscriber-scripts.ts';
+import { emailKey, fieldsJson } from './redis-subscribers.ts';
 
 /**
  * The operator's bulk paths over the subscriber records: `subscribers import` and the addresses
- * behind `deliveries list`. Scripts over hundreds of rows per call instead of several awaited
- * round trips per row: at 100,000 rows the round trips, not Redis, were the cost. Imports run the very same
- * upsert script as a single sign-up, so a row and a form post obey identical rules.
+ * behind `deliveries list`. Scripts over hundreds of rows per call instead of one or more awaited
+ * round trips per row: at 100,000 rows the round trips, not Redis, were the cost. Imports run the
+ * very same upsert script as a single sign-up, so a row and a form post obey identical rules.
  */
 
 const ROWS_PER_CALL = 500;
 const IDS_PER_CALL = 2000;
-const UPSERT_ARGS = 10;
+const UPSERT_ARGS = 13;
 
 /**
  * Many upserts in one script call: the single-row script runs unchanged as a local function (its
@@ -33,31 +34,42 @@ for i = 0, (#ARGV - 1) / n - 1 do
 end
 return out`;
 
-/** KEYS: none. ARGV: subscriberPrefix, ids. The email of each id, or false where it is gone. */
-const EMAILS_LUA = `
+/** KEYS: none. ARGV: subscriberPrefix, field, ids. The field of each id, or false where it is gone. */
+const FIELD_LUA = `
 local out = {}
-for i = 2, #ARGV do out[#out + 1] = redis.call('HGET', ARGV[1] .. ARGV[i], 'email') end
+for i = 3, #ARGV do out[#out + 1] = redis.call('HGET', ARGV[1] .. ARGV[i], ARGV[2]) end
 return out`;
 
 export function createSubscriberBulkStore(redis: Redis, k: RedisKeys): SubscriberBulkStore {
   const upsertMany = defineScript(redis, 'fronteraUpsertSubscribers', UPSERT_MANY_LUA);
-  const emailsOf = defineScript(redis, 'fronteraSubscriberEmails', EMAILS_LUA);
+  const fieldOf = defineScript(redis, 'fronteraSubscriberField', FIELD_LUA);
   const statusPrefix = k.subscribersByStatus('' as SubscriberStatus);
+
+  async function field(ids: string[], name: string): Promise<Map<string, string>> {
+    const values = new Map<string, string>();
+    for (const part of chunk(ids, IDS_PER_CALL)) {
+      const got = (await fieldOf.run([], [k.subscriberPrefix, name, ...part])) as (string | null)[];
+      part.forEach((id, i) => {
+        const v = got[i];
+        if (v) values.set(id, v);
+      });
+    }
+    return values;
+  }
 
   return {
     async upsertSubscribers(rows) {
-      const out: { id: string; added: boolean }[] = [];
+      const out: { id: string; outcome: UpsertOutcome }[] = new Array(rows.length);
       // All calls go out on the one connection at once: Redis runs them in the order sent (file
-      // order, so a repeated address ends with its last row) while the next batch is encoded.
+      // order) while the next batch is encoded.
       const calls: Promise<void>[] = [];
+      let offset = 0;
       for (const part of chunk(rows, ROWS_PER_CALL)) {
-        const fresh: string[] = [];
         const args: string[] = [String(UPSERT_ARGS)];
         const now = new Date().toISOString();
         for (const row of part) {
           const trimmed = row.email.normalize('NFC').trim();
-          const newId = `sub_${randomBytes(10).toString('hex')}`;
-          fresh.push(newId);
+          // Same argument list as redis-subscribers.ts addSubscriber, row by row.
           args.push(
             emailKey(trimmed),
             trimmed,
@@ -65,18 +77,20 @@ export function createSubscriberBulkStore(redis: Redis, k: RedisKeys): Subscribe
             row.name === undefined ? '0' : '1',
             SubscriberStatus.parse(row.status),
             now,
-            newId,
+            `sub_${randomBytes(10).toString('hex')}`,
             k.subscriberPrefix,
             statusPrefix,
-            '',
+            row.createOnly ? '-' : (row.onlyFrom ?? []).map((st) => SubscriberStatus.parse(st)).join(','),
+            row.suppressionHash ?? '',
+            row.allowSuppressed ? '1' : '0',
+            fieldsJson(row.fields),
           );
         }
-        const offset = out.length;
-        out.length += part.length;
+        const at = offset;
+        offset += part.length;
         calls.push(
-          upsertMany.run([k.subscriberEmails], args).then((ids) => {
-            // The script returns the id it used: the fresh one only when it created the subscriber.
-            (ids as string[]).forEach((id, i) => (out[offset + i] = { id, added: id === fresh[i] }));
+          upsertMany.run([k.subscriberEmails, k.suppressed], args).then((results) => {
+            (results as [string, UpsertOutcome][]).forEach(([id, outcome], i) => (out[at + i] = { id, outcome }));
           }),
         );
       }
@@ -84,16 +98,11 @@ export function createSubscriberBulkStore(redis: Redis, k: RedisKeys): Subscribe
       return out;
     },
 
-    async subscriberEmails(ids) {
-      const emails = new Map<string, string>();
-      for (const part of chunk(ids, IDS_PER_CALL)) {
-        const values = (await emailsOf.run([], [k.subscriberPrefix, ...part])) as (string | null)[];
-        part.forEach((id, i) => {
-          const email = values[i];
-          if (email) emails.set(id, email);
-        });
-      }
-      return emails;
+    subscriberEmails: (ids) => field(ids, 'email'),
+
+    async subscriberStatuses(ids) {
+      const raw = await field(ids, 'status');
+      return new Map([...raw].map(([id, s]) => [id, SubscriberStatus.parse(s)]));
     },
   };
 }

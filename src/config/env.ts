@@ -114,6 +114,15 @@ export const EnvSchema = z.object({
   LEDGER_COMPACT_AFTER_DAYS: int(0, 3650).default(30),
   CONFIG_DIR: z.string().default('config'),
   DATA_DIR: z.string().default('.data'),
+  /** Confirmation links expire after this many days. */
+  CONFIRM_TOKEN_DAYS: int(1, 90).default(7),
+  /** Per client IP: sign-up form posts per hour, and other state-changing posts per minute. */
+  RATE_LIMIT_SUBSCRIBE_PER_HOUR: int(1, 100_000).default(10),
+  RATE_LIMIT_ACTIONS_PER_MINUTE: int(1, 100_000).default(60),
+  /** Behind a reverse proxy, take the client IP from X-Forwarded-For (else every reader shares one limit). */
+  WEB_TRUST_PROXY: bool.default(false),
+  /** Optional file of disposable email domains, one per line ('#' comments); sign-ups from them are refused. */
+  DISPOSABLE_DOMAINS_FILE: z.string().optional(),
   /** Unset: `info` for the long-running worker and web, `error` for one-shot CLI commands. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });

@@ -132,9 +132,14 @@ export const Digest = z.object({
 });
 export type Digest = z.infer<typeof Digest>;
 
-/** `bounced` and `complained` are suppressions set by the mail system (a hard bounce, a spam report). */
-export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']);
+export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced']);
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
+
+/** How consent was given, and how it ended (kept for the record; `complained` comes from ARF reports). */
+export const ConsentSource = z.enum(['web', 'import', 'cli']);
+export type ConsentSource = z.infer<typeof ConsentSource>;
+export const ConsentEnd = z.enum(['unsubscribed', 'bounced', 'complained', 'removed']);
+export type ConsentEnd = z.infer<typeof ConsentEnd>;
 
 export const Subscriber = z.object({
   id: z.string(),
@@ -143,6 +148,18 @@ export const Subscriber = z.object({
   status: SubscriberStatus,
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Consent record: where the request came from, when it was asked and confirmed. */
+  source: ConsentSource.optional(),
+  requestedAt: z.string().optional(),
+  confirmedAt: z.string().optional(),
+  /** Keyed hash (HMAC) of the client IP that asked; never the IP itself. */
+  ipHash: z.string().optional(),
+  endedReason: ConsentEnd.optional(),
+  endedAt: z.string().optional(),
+  /** Preferences: theme ids (comma-separated; absent = every theme), pause, edition language. */
+  themes: z.string().optional(),
+  pausedUntil: z.string().optional(),
+  lang: Language.optional(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 

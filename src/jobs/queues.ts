@@ -5,6 +5,7 @@ export interface Queues {
   collect: Queue;
   build: Queue;
   send: Queue;
+  mail: Queue;
   prefix: string;
   connection: ConnectionOptions;
   events(name: QueueName): QueueEvents;
@@ -33,6 +34,9 @@ export function jobOptions(queue: QueueName, retry: RetryPolicy): JobsOptions {
       return { ...keep, attempts: 2, backoff: { type: 'exponential', delay: retry.backoffMs } };
     case 'send':
       return { ...keep, attempts: 5, backoff: { type: 'exponential', delay: retry.backoffMs } };
+    case 'mail':
+      // A reader waits for this mail: retry sooner and for longer than a digest batch.
+      return { ...keep, attempts: 8, backoff: { type: 'exponential', delay: Math.min(retry.backoffMs, 5_000) } };
   }
 }
 
@@ -56,7 +60,7 @@ export function createQueues(
     return queue;
   };
   const events = new Map<QueueName, QueueEvents>();
-  const queues = { collect: make(QUEUES.collect), build: make(QUEUES.build), send: make(QUEUES.send) };
+  const queues = { collect: make(QUEUES.collect), build: make(QUEUES.build), send: make(QUEUES.send), mail: make(QUEUES.mail) };
   return {
     ...queues,
     prefix: bullPrefix,

@@ -123,6 +123,8 @@ export interface DigestStore {
   getRendered(id: string): Promise<RenderedMail | undefined>;
   latestDigest(): Promise<Digest | undefined>;
   listDigests(limit: number): Promise<Digest[]>;
+  /** Every digest id, newest period first (cheap: no bodies), for the public archive's pages. */
+  digestIds?(): Promise<string[]>;
   setDigestStatus(id: string, status: Digest['status']): Promise<void>;
   /**
    * Moves the digest to `to` only if its status is one of `from`, atomically (two editors, or an
@@ -138,28 +140,75 @@ export interface DigestStore {
   recordStories(digestId: string, storyIds: string[]): Promise<void>;
 }
 
+/** Consent and preference fields a step may set on a subscriber; '' clears a field. */
+export type SubscriberFields = Partial<
+  Record<'source' | 'requestedAt' | 'confirmedAt' | 'ipHash' | 'endedReason' | 'endedAt' | 'themes' | 'pausedUntil' | 'lang', string>
+>;
+export type UpsertOutcome = 'created' | 'changed' | 'unchanged' | 'suppressed';
+export interface SuppressionEntry {
+  reason: string;
+  at: string;
+}
+
 export interface SubscriberStore {
   /**
    * Adds or, for a known address, updates status; emails are compared case-insensitively.
    * `onlyFrom` makes the status change conditional, atomically: a known subscriber whose current
-   * status is not listed keeps it (a sign-up never demotes someone who just confirmed).
+   * status is not listed keeps it (a sign-up never demotes someone who just confirmed). `fields`
+   * are written only when the record is created or the change applies. With `suppressionHash`,
+   * a new address found in the suppression list is not created (outcome 'suppressed') unless
+   * `allowSuppressed` (a fresh double opt-in may bring it back).
    */
-  upsertSubscriber(input: { email: string; name?: string; status: SubscriberStatus; onlyFrom?: SubscriberStatus[] }): Promise<Subscriber>;
+  upsertSubscriber(input: {
+    email: string;
+    name?: string;
+    status: SubscriberStatus;
+    onlyFrom?: SubscriberStatus[];
+    fields?: SubscriberFields;
+    suppressionHash?: string;
+    allowSuppressed?: boolean;
+    /** Only create; a known address is left exactly as it is (outcome 'unchanged'). */
+    createOnly?: boolean;
+  }): Promise<Subscriber>;
+  /** The same script as upsertSubscriber, telling what happened; `subscriber` is absent only when suppressed. */
+  addSubscriber(input: Parameters<SubscriberStore['upsertSubscriber']>[0]): Promise<{ outcome: UpsertOutcome; subscriber?: Subscriber }>;
+  /** Atomic status change when the current status is in `from` (any when omitted), with fields. */
+  transitionSubscriber(
+    id: string,
+    to: SubscriberStatus,
+    opts?: { from?: SubscriberStatus[]; fields?: SubscriberFields },
+  ): Promise<{ previous?: SubscriberStatus; changed: boolean }>;
+  /** The theme choice of each subscriber given (absent: every theme), in one round trip for a batch. */
+  themeChoices(ids: string[]): Promise<Map<string, string | undefined>>;
+  /** Sets fields on an existing subscriber (preferences); undefined when there is none. */
+  updateSubscriber(id: string, fields: SubscriberFields): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
-  /** True at most once per `ttlMs` per subscriber: the right to send them a confirmation email. */
-  claimConfirmationSlot(id: string, ttlMs: number): Promise<boolean>;
+  /** True at most once per `ttlMs` per inbox (a normalised, hashed mailbox): the right to send it a confirmation. */
+  claimMailboxSlot(mailboxHash: string, ttlMs: number): Promise<boolean>;
+  /** Gives the slot back after a send that did not happen, so the retry is not throttled. */
+  releaseMailboxSlot(mailboxHash: string): Promise<void>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   listSubscribers(status?: SubscriberStatus): Promise<Subscriber[]>;
   setSubscriberStatus(id: string, status: SubscriberStatus): Promise<Subscriber | undefined>;
   removeSubscriber(id: string): Promise<boolean>;
+  getSuppression(hash: string): Promise<SuppressionEntry | undefined>;
+  suppress(hash: string, entry: SuppressionEntry): Promise<void>;
+  unsuppress(hash: string): Promise<void>;
+  /**
+   * Erases a subscriber everywhere (record, consent fields, email index, delivery ledger entries)
+   * and keeps only the keyed hash in the suppression list, in one script per digest touched.
+   */
+  forgetSubscriber(id: string, hash: string, entry: SuppressionEntry): Promise<{ ledgerEntries: number }>;
 }
 
 /** Bulk paths for operators (import, listings): pipelined, never one round trip per row. */
 export interface SubscriberBulkStore {
-  /** Upserts in order (a repeated address: the last row wins); `added` is false for a known address. */
-  upsertSubscribers(rows: { email: string; name?: string; status: SubscriberStatus }[]): Promise<{ id: string; added: boolean }[]>;
+  /** upsertSubscriber's script over many rows, in order; `id` is '' where the outcome is 'suppressed'. */
+  upsertSubscribers(rows: Parameters<SubscriberStore['upsertSubscriber']>[0][]): Promise<{ id: string; outcome: UpsertOutcome }[]>;
   /** id → email for the ids that still exist. */
   subscriberEmails(ids: string[]): Promise<Map<string, string>>;
+  /** id → status for the ids that still exist. */
+  subscriberStatuses(ids: string[]): Promise<Map<string, SubscriberStatus>>;
 }
 
 export type ClaimResult =
@@ -283,6 +332,15 @@ export interface Mailer {
    */
   sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string): Promise<{ messageId: string }>;
   close(): Promise<void>;
+}
+
+/**
+ * Reader mail goes through a queue so no HTTP answer waits for SMTP; job data carries the
+ * subscriber id only. The worker decides whether anything is sent (state, per-inbox throttle).
+ */
+export interface ReaderMailJobs {
+  confirmation(subscriberId: string): Promise<void>;
+  welcome(subscriberId: string): Promise<void>;
 }
 
 // ---------- cross-cutting ----------

@@ -1,9 +1,11 @@
 import { FrontError } from '../domain/errors.ts';
+import { isPaused } from './preferences.ts';
 import type { AuditLog, Clock, DeliveryLedger, DigestStore, Logger, SubscriberStore } from './ports.ts';
 
 export interface StartSendDeps {
   store: DigestStore & SubscriberStore & DeliveryLedger;
   logger: Logger;
+  clock: Clock;
   batchSize: number;
 }
 
@@ -30,7 +32,9 @@ export async function planSend(deps: StartSendDeps, digestId: string): Promise<S
   }
   // Conditional, so a hold or discard that lands now is never overwritten by the send.
   if (digest.status === 'draft' || digest.status === 'approved') await store.transitionDigest(digestId, ['draft', 'approved'], 'sending');
-  const confirmed = (await store.listSubscribers('confirmed')).map((s) => s.id);
+  // Readers who paused (preferences) are not in this audience.
+  const now = deps.clock.now();
+  const confirmed = (await store.listSubscribers('confirmed')).filter((s) => !isPaused(s, now)).map((s) => s.id);
   const audience = await store.freezeAudience(digestId, confirmed);
   const batches: string[][] = [];
   for (let i = 0; i < audience.length; i += deps.batchSize) batches.push(audience.slice(i, i + deps.batchSize));

@@ -29,13 +29,13 @@ export async function sendTestCopies(
     subject: `[Test] ${rendered.subject}`,
     html: rendered.html,
     text: rendered.text,
-    placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email],
+    placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email, PLACEHOLDERS.preferencesUrl],
   });
   const accepted: string[] = [];
   const failed: { to: string; error: string }[] = [];
   for (const to of recipients) {
     const messageId = `<${digestId}.test.${Date.now()}.${accepted.length + failed.length}@${from.split('@')[1] ?? 'frontera.local'}>`;
-    const raw = buildRaw(mime, { [PLACEHOLDERS.unsubscribeUrl]: `${deps.mail.publicUrl}/`, [PLACEHOLDERS.email]: to }, { to, messageId, date: deps.clock.now(), extra: {} });
+    const raw = buildRaw(mime, { [PLACEHOLDERS.unsubscribeUrl]: `${deps.mail.publicUrl}/`, [PLACEHOLDERS.email]: to, [PLACEHOLDERS.preferencesUrl]: `${deps.mail.publicUrl}/` }, { to, messageId, date: deps.clock.now(), extra: {} });
     try {
       await deps.mailer.sendRaw({ from, to }, raw, messageId);
       accepted.push(to);

@@ -95,7 +95,7 @@ function footerMjml(view: DigestView): string {
   const publicHost = hostOf(view.publicUrl);
   return `<mj-section padding="16px 0 28px" background-color="#f3f1ec"><mj-column>
 <mj-text padding="0 24px" font-size="13px" color="${MUTED}"><p class="m">You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest at ${e(publicHost)}.</p>
-<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a> · <a href="${safeHref(view.viewInBrowserUrl)}">View in browser</a> · <a href="${safeHref(view.archiveUrl)}">Past issues</a></p>
+<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a> · <a href="${PLACEHOLDERS.preferencesUrl}">Preferences</a> · <a href="${safeHref(view.viewInBrowserUrl)}">View in browser</a> · <a href="${safeHref(view.archiveUrl)}">Past issues</a></p>
 <p class="m">${e(view.postalAddress)}</p></mj-text>
 </mj-column></mj-section>`;
 }

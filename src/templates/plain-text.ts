@@ -44,6 +44,7 @@ export function renderPlainText(view: DigestView): string {
     '-- ',
     `You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest.`,
     `Unsubscribe: ${PLACEHOLDERS.unsubscribeUrl}`,
+    `Themes, pause, language: ${PLACEHOLDERS.preferencesUrl}`,
     `Past issues: ${view.archiveUrl}`,
     view.postalAddress,
     '',

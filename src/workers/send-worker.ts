@@ -24,7 +24,7 @@ export function startSendWorker(app: App): Worker {
     mailer: app.mailer,
     clock: app.clock,
     logger: app.logger,
-    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
+    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret, postalAddress: env.POSTAL_ADDRESS },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
     ...(app.confirmClaim ? { confirmClaim: app.confirmClaim } : {}),
@@ -42,7 +42,7 @@ export function startSendWorker(app: App): Worker {
         }
         if (job.name === JOB_NAMES.sendDigest) {
           const { digestId, actor } = SendDigestPayload.parse(job.data);
-          const plan = await planSend({ store: app.store, logger: app.logger, batchSize: env.SEND_BATCH_SIZE }, digestId);
+          const plan = await planSend({ store: app.store, logger: app.logger, clock: app.clock, batchSize: env.SEND_BATCH_SIZE }, digestId);
           if (actor) await app.store.recordAudit({ actor, action: 'send', digestId, detail: `audience ${plan.audience}` });
           const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, plan.batches);
           return { digestId, audience: plan.audience, batchJobIds: jobs.map((j) => j.id!) } satisfies SendDigestResult;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { renderDigest } from '../../src/templates/render.ts';
+import { webDeps } from '../../src/web/deps.ts';
 import { registerAdmin } from '../../src/web/admin/index.ts';
 import { hashPassword } from '../../src/web/admin/password.ts';
 import { buildServer } from '../../src/web/server.ts';
@@ -22,8 +23,7 @@ async function startWeb(env: Record<string, string>): Promise<{ app: App; server
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const app = await createApp(loadConfig({ ...env, PUBLIC_URL: base }), { logger: quiet });
-  const { env: e } = app.config;
-  const server = buildServer({ store: app.store, mailer: app.mailer, secret: app.secret, publicUrl: base, from: e.MAIL_FROM, postalAddress: e.POSTAL_ADDRESS });
+  const server = buildServer(webDeps(app));
   await registerAdmin(server, app);
   await server.listen({ host: '127.0.0.1', port });
   return { app, server, base };

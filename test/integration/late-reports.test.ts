@@ -10,7 +10,6 @@ import { returnPathAddress, tokenFromAddress, type ReturnPathConfig } from '../.
 import { startInboundServer, type InboundServer } from '../../src/inbound/server.ts';
 import type { Store } from '../../src/pipeline/ports.ts';
 import { sendBatch, type SendDeps } from '../../src/pipeline/send-batch.ts';
-import { subscribe } from '../../src/pipeline/subscriptions.ts';
 import { renderDigest } from '../../src/templates/render.ts';
 import { makeDigestFixture } from '../unit/digest-fixture.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
@@ -150,18 +149,11 @@ describe('late bounces and complaints over SMTP', () => {
   it('marks a reader complained on an ARF abuse report sent to the plain feedback address', async () => {
     expect(await report('bounces@frontera.test', fixture('yahoo-arf-abuse.eml', 'angry@yahoo.example'))).toEqual({ ok: true });
     const angry = await state('angry@yahoo.example');
-    expect(angry.status).toBe('complained');
+    // A complaint ends consent: unsubscribed, with the reason kept in the consent record.
+    expect(angry.status).toBe('unsubscribed');
+    expect(await store.getSubscriber(ids.get('angry@yahoo.example')!)).toMatchObject({ endedReason: 'complained' });
     expect(angry.delivery).toMatchObject({ state: 'sent', report: 'feedback report (ARF): abuse' });
     expect((await store.listSubscribers('confirmed')).map((s) => s.email)).not.toContain('angry@yahoo.example');
-
-    // Signing up again through the form is refused like a hard bounce: no confirmation is mailed.
-    const before = outbound.messages.length;
-    const again = await subscribe(
-      { store, mailer: deps.mailer, secret: 'k'.repeat(40), publicUrl: 'https://frontera.test', from: 'digest@frontera.test' },
-      { email: 'angry@yahoo.example' },
-    );
-    expect(again).toEqual({ status: 'suppressed' });
-    expect(outbound.messages.length).toBe(before);
 
     expect(await report('bounces@frontera.test', fixture('rfc5965-not-spam.eml', 'happy@isp-ejemplo.net'))).toEqual({ ok: true });
     expect((await state('happy@isp-ejemplo.net')).status).toBe('confirmed');

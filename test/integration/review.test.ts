@@ -165,7 +165,7 @@ describe('the review loop', () => {
   });
 
   it('tells an operator the issue was already sent instead of sending again, and previews the latest build', async () => {
-    const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'review', DATA_DIR: dataDir, SECRET_KEY: 'r'.repeat(40), SMTP_URL: sink.url };
+    const env = { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'review', DATA_DIR: dataDir, SECRET_KEY: 'r'.repeat(40), SMTP_URL: sink.url, FETCH_ALLOW_PRIVATE: '127.0.0.0/8' };
     const before = sink.messages.length;
     const again = await run('node', ['bin/frontera.mjs', 'send', digestId], { env });
     expect(again.stdout).toContain(`digest ${digestId} was already sent`);

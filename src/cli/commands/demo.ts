@@ -43,7 +43,7 @@ export async function demoCommand(): Promise<number> {
     return await withApp({ config, workers: ['collect', 'build', 'send'] }, async ({ app }) => {
       progress.line(`demo: Redis ${app.redisUrl}, sample feeds ${samples.baseUrl} (FETCH_ALLOW_PRIVATE=${app.config.env.FETCH_ALLOW_PRIVATE}), SMTP ${catcher.url}`);
       if ((await app.store.listSubscribers()).length === 0) {
-        const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv');
+        const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv', { secret: app.secret });
         progress.line(`demo: imported ${imported.added} sample subscribers`);
       }
       await collectNow(app, app.config.feeds.map((f) => f.id), progress);
@@ -59,7 +59,7 @@ export async function demoCommand(): Promise<number> {
       const htmlFile = join(demoDir, `${digestId}.html`);
       writeFileSync(
         htmlFile,
-        rendered!.html.split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`).split(PLACEHOLDERS.email).join('reader@example.org'),
+        rendered!.html.split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`).split(PLACEHOLDERS.email).join('reader@example.org').split(PLACEHOLDERS.preferencesUrl).join(`${app.config.env.PUBLIC_URL}/`),
       );
       console.log(`\nRendered digest: ${htmlFile}`);
       console.log(`Delivered messages (.eml, as accepted by the local SMTP server): ${mailDir} (${catcher.count()} this run)`);

@@ -16,7 +16,8 @@ export async function previewCommand(argv: string[]): Promise<number> {
     if (!rendered) throw new UsageError(`no digest with id ${id} (see \`frontera digest list\`)`);
     const html = rendered.html
       .split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`)
-      .split(PLACEHOLDERS.email).join('preview@example.org');
+      .split(PLACEHOLDERS.email).join('preview@example.org')
+      .split(PLACEHOLDERS.preferencesUrl).join(`${app.config.env.PUBLIC_URL}/`);
     const out = resolve(values.out ?? `${app.config.dataDir}/preview/${id}.html`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, html);

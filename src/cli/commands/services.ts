@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../../app.ts';
 import { loadConfig } from '../../config/index.ts';
 import { upsertSchedules } from '../../jobs/schedules.ts';
+import { webDeps } from '../../web/deps.ts';
 import { buildServer } from '../../web/server.ts';
 import { startCompactionTimer } from '../../workers/compaction-timer.ts';
 import { startWorkers } from '../../workers/index.ts';
@@ -56,15 +57,7 @@ export async function webCommand(argv: string[]): Promise<number> {
   }
   const app = await createApp(loadConfig());
   const { env } = app.config;
-  const server = buildServer({
-    store: app.store,
-    mailer: app.mailer,
-    secret: app.secret,
-    publicUrl: env.PUBLIC_URL,
-    from: env.MAIL_FROM,
-    postalAddress: env.POSTAL_ADDRESS,
-    logger: true,
-  });
+  const server = buildServer(webDeps(app, { logger: true }));
   await registerAdmin(server, app);
   const address = await server.listen({ port, host: values.host ?? '127.0.0.1' }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
