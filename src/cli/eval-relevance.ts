@@ -78,7 +78,8 @@ function printErrors(e: Evaluation): void {
   for (const { item, result } of e.errors) {
     const kind = item.relevant ? 'FN' : 'FP';
     const matched = result.matched.length > 0 ? result.matched.join(', ') : '-';
-    console.log(`${kind} ${item.id}  score ${result.score.toFixed(2)}${result.anchored ? '' : ' (not anchored)'}  [${matched}]`);
+    const why = e.errors.find((x) => x.item === item)!.reason;
+    console.log(`${kind} ${item.id}  score ${result.score.toFixed(2)} topical ${result.topical.toFixed(2)}${result.anchored ? '' : ' (not anchored)'}${result.elsewhere ? ' (elsewhere)' : ''} ${why}  [${matched}]`);
     console.log(`   ${item.title}`);
     if (item.summary) console.log(`   ${item.summary}`);
   }

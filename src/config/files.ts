@@ -61,6 +61,10 @@ const TopicFile = z.strictObject({
   terms: TermList,
   anchors: z.array(z.string().min(1)).min(1, 'list at least one anchor term (e.g. "mexico")'),
   negative: TermList.default({}),
+  context_anchors: z
+    .array(z.strictObject({ terms: z.array(z.string().min(1)).min(1), with: z.array(z.string().min(1)).min(1) }))
+    .default([]),
+  elsewhere: z.array(z.string().min(1)).default([]),
   themes: z
     .array(
       z.strictObject({
@@ -100,6 +104,8 @@ export function loadTopic(file: string): TopicConfig {
     terms: foldTerms(t.terms),
     anchors: t.anchors.map(foldText).filter(Boolean),
     negative: foldTerms(t.negative),
+    contextAnchors: t.context_anchors.map((r) => ({ terms: r.terms.map(foldText).filter(Boolean), with: r.with.map(foldText).filter(Boolean) })),
+    elsewhere: t.elsewhere.map(foldText).filter(Boolean),
     themes,
     otherTheme: t.other,
   };

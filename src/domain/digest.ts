@@ -1,6 +1,7 @@
 import { Digest, type Article, type Country, type FeedConfig, type Story, type TopicConfig } from './model.ts';
 import { rankStories, storyOutlets } from './ranking.ts';
 import { clusterStories, matchPreviousStories, type ClusterOptions, type PreviousStory } from './stories.ts';
+import { selectRelevant } from './story-relevance.ts';
 import { summarizeStory } from './summaries.ts';
 import { assignTheme } from './themes.ts';
 
@@ -72,8 +73,7 @@ function buildStory(
 }
 
 export function composeDigest(input: ComposeInput): Digest | undefined {
-  const threshold = input.minRelevance ?? input.topic.threshold;
-  const relevant = input.articles.filter((a) => a.relevance >= threshold);
+  const { relevant } = selectRelevant(input.articles, input.topic, { minRelevance: input.minRelevance });
   if (relevant.length === 0) return undefined;
 
   const clusters = clusterStories(relevant, input.clustering);

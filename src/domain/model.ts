@@ -154,6 +154,13 @@ export interface TopicConfig {
   negative: Record<string, number>;
   /** Minimum score for an article to be kept. */
   threshold: number;
+  /**
+   * Terms that stand for Mexico only in a given context: "the border" next to Trump, asylum or
+   * CBP is the US–Mexico border. Each term counts as an anchor when one of `with` also appears.
+   */
+  contextAnchors?: Array<{ terms: string[]; with: string[] }>;
+  /** Other countries: a headline about one of them that never names Mexico is not Mexico's story. */
+  elsewhere?: string[];
   themes: ThemeConfig[];
   /** The catch-all section for stories that fit no theme. */
   otherTheme: { id: string; title: string };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from './model.ts';
-import { agglomerate } from './story-linkage.ts';
-import { articleTime, buildCorpus, cosine, NAMED, scanText, type Corpus } from './story-vectors.ts';
+import { agglomerate, type SparseVector } from './story-linkage.ts';
+import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type Corpus } from './story-vectors.ts';
 
 export { articleTime, compareArticles, cosine, scanText } from './story-vectors.ts';
 
@@ -38,17 +38,40 @@ export interface ClusterOptions {
   timeScale?: number;
   /** Pairs below threshold × this never propose a merge. */
   pairFactor?: number;
+  conceptBoost?: number;
+  maxStrictness?: number;
+  strictFrom?: number;
+  /** Stories of at least this many articles are checked for separate developments (0: never). */
+  splitMinSize?: number;
+  /** Threshold of the re-clustering inside a story, with the story's own term weights. */
+  splitThreshold?: number;
+  /** A development needs at least this share of the story's articles (and 3 articles). */
+  splitMinShare?: number;
+  /** ... and at least this many articles. */
+  splitMinArticles?: number;
+  /** Stories this small join the nearest bigger story when their centroid cosine reaches threshold × attachFactor (0: never). */
+  attachMaxSize?: number;
+  attachFactor?: number;
 }
 
 export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   maxGapHours: 72,
-  threshold: 0.1,
+  threshold: 0.07,
   maxDocFraction: 0.03,
   titleBoost: 2,
   entityBoost: 1.5,
   centroidWeight: 1,
   timeScale: 1 / 3,
   pairFactor: 0.5,
+  conceptBoost: 1,
+  maxStrictness: 2,
+  strictFrom: 24,
+  splitMinSize: 4,
+  splitThreshold: 0.15,
+  splitMinShare: 0.15,
+  splitMinArticles: 2,
+  attachMaxSize: 1,
+  attachFactor: 1.0,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
@@ -154,12 +177,101 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
     timeScaleMs: opts.timeScale * gapMs,
   });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
-  const sorted = groups.map((members) => members.sort((x, y) => x - y));
+  const split = opts.splitMinSize > 0 ? groups.flatMap((g) => splitDevelopments(g, docs, timed, opts)) : groups;
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(split, corpus, gapMs, opts) : split;
+  const sorted = attached.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
     const list = members.map((k) => docs[k]!);
     return { id: storyId(list[0]!.id), articles: list };
   });
+}
+
+function sumOf(members: number[], corpus: Corpus): SparseVector {
+  let sum: SparseVector = { ids: new Int32Array(0), weights: new Float64Array(0) };
+  for (const k of members) sum = addSparse(sum, corpus.vectors[k]!);
+  return sum;
+}
+
+/**
+ * One story per development: a week's big story often holds two events an editor keeps apart (the
+ * tariffs imposed, then paused; the border orders, then the migrants stranded by them). Within the
+ * story, terms every article shares (tariff, Trump, Mexico) weigh nothing, so re-clustering its
+ * articles with the story's own term weights finds the developments by what sets them apart. Only
+ * when two or more sizeable developments appear is the story split; the rest of its articles join
+ * the development whose centroid they are closest to.
+ */
+function splitDevelopments(
+  members: number[],
+  docs: Article[],
+  timed: Array<{ time: number }>,
+  opts: Required<ClusterOptions>,
+): number[][] {
+  if (members.length < opts.splitMinSize) return [members];
+  const local = members.map((k) => docs[k]!);
+  const times = Float64Array.from(members, (k) => timed[k]!.time);
+  const corpus = buildCorpus(local, times, { ...opts, maxDocFraction: 1 });
+  const gapMs = opts.maxGapHours * 3_600_000;
+  const pairs = linkedPairs(corpus, opts.splitThreshold * opts.pairFactor, 2 * gapMs);
+  const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
+    threshold: opts.splitThreshold,
+    maxGapMs: gapMs,
+    centroidWeight: opts.centroidWeight,
+    timeScaleMs: opts.timeScale * gapMs,
+  });
+  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * members.length));
+  const seeds = groups.filter((g) => g.length >= minSize);
+  if (seeds.length < 2) return [members];
+  const centroids = seeds.map((g) => sumOf(g, corpus));
+  const out = seeds.map((g) => [...g]);
+  for (const g of groups) {
+    if (seeds.includes(g)) continue;
+    for (const k of g) {
+      let best = 0;
+      let bestSim = -1;
+      centroids.forEach((c, s) => {
+        const sim = cosine(corpus.vectors[k]!, c) / Math.sqrt(squaredNorm(c));
+        if (sim > bestSim) (bestSim = sim), (best = s);
+      });
+      out[best]!.push(k);
+    }
+  }
+  return out.map((g) => g.map((k) => members[k]!));
+}
+
+/**
+ * A lone explainer, market reaction or reply rarely repeats the event's words closely enough to
+ * pass the merge threshold, yet an editor files it under the event. Each small story joins the
+ * bigger story (more than attachMaxSize articles) within the gap whose centroid it is closest to,
+ * when that closeness, discounted by time like any merge, reaches threshold × attachFactor.
+ */
+function attachFollowUps(groups: number[][], corpus: Corpus, gapMs: number, opts: Required<ClusterOptions>): number[][] {
+  const big = groups.filter((g) => g.length > opts.attachMaxSize).map((g) => [...g]);
+  if (big.length === 0) return groups;
+  const sums = big.map((g) => sumOf(g, corpus));
+  const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
+  const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
+  const spans = big.map((g) => [Math.min(...g.map((k) => corpus.times[k]!)), Math.max(...g.map((k) => corpus.times[k]!))] as const);
+  const out = [...big];
+  for (const g of groups) {
+    if (g.length > opts.attachMaxSize) continue;
+    const sum = sumOf(g, corpus);
+    const norm = Math.sqrt(squaredNorm(sum)) || 1;
+    const t = g.reduce((x, k) => x + corpus.times[k]!, 0) / g.length;
+    const strictness = g.reduce((x, k) => x + corpus.strictness[k]!, 0) / g.length;
+    let best = -1;
+    let bestSim = opts.threshold * opts.attachFactor;
+    big.forEach((_, b) => {
+      const [start, end] = spans[b]!;
+      if (t < start - gapMs || t > end + gapMs) return;
+      const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
+      const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
+      if (sim >= bestSim) (bestSim = sim), (best = b);
+    });
+    if (best >= 0) big[best]!.push(...g);
+    else out.push(g);
+  }
+  return out;
 }
 
 export interface PreviousStory {
