@@ -1,6 +1,6 @@
 import type { Article, TopicConfig } from './model.ts';
 import { scoreRelevance } from './relevance.ts';
-import { clusterStories, type ClusterOptions } from './stories.ts';
+import { clusterStories, scanText, type ClusterOptions } from './stories.ts';
 
 /**
  * Relevance at the level of the story. An article is in when it is about the beat with Mexico at
@@ -16,6 +16,11 @@ export interface StoryRelevanceOptions {
   minRelevance?: number;
   /** A story pulls its other articles in when at least this share of it is core. */
   minCoreShare?: number;
+  /**
+   * An article that names Mexico joins the pool of candidates when its subject terms score this
+   * share of topic.threshold; one that never does needs the whole threshold.
+   */
+  minTopicalShare?: number;
   clustering?: ClusterOptions;
 }
 
@@ -31,11 +36,27 @@ export interface StoryRelevance {
  * 0.07): an editor files a loose follow-up under the event, but only close coverage of an event
  * in Mexico makes an article that never says Mexico part of the beat.
  */
-export const STORY_RELEVANCE_DEFAULTS = { minCoreShare: 0.25, clustering: { threshold: 0.08, attachMaxSize: 1, attachFactor: 0.7 } satisfies ClusterOptions };
+export const STORY_RELEVANCE_DEFAULTS = { minCoreShare: 0.25, minTopicalShare: 2 / 3, clustering: { threshold: 0.08, attachMaxSize: 1, attachFactor: 0.7 } satisfies ClusterOptions };
+
+/**
+ * One shared word ("tariffs") is a subject, not a story: in a quiet week it can be rare enough to
+ * link a piece on another tariff to Mexico's. An article is pulled in only when it shares at least
+ * this many distinct terms with the story's core articles.
+ */
+const MIN_SHARED_TERMS = 2;
+
+function termsOf(a: Article): string[] {
+  return scanText(`${a.title}\n\n${a.summary}`).tokens;
+}
+
+function sharedTerms(a: Article, terms: Set<string>): number {
+  return new Set(termsOf(a).filter((t) => terms.has(t))).size;
+}
 
 export function selectRelevant(articles: Article[], topic: TopicConfig, opts: StoryRelevanceOptions = {}): StoryRelevance {
   const minRelevance = opts.minRelevance ?? topic.threshold;
   const minCoreShare = opts.minCoreShare ?? STORY_RELEVANCE_DEFAULTS.minCoreShare;
+  const minTopical = topic.threshold * (opts.minTopicalShare ?? STORY_RELEVANCE_DEFAULTS.minTopicalShare);
   const reasons = new Map<string, RelevanceReason>();
   const core = new Set<string>();
   const pool: Article[] = [];
@@ -47,14 +68,18 @@ export function selectRelevant(articles: Article[], topic: TopicConfig, opts: St
       continue;
     }
     const result = scoreRelevance(article, topic);
-    if (result.topical >= topic.threshold && !result.elsewhere) pool.push(article);
+    // An article that names Mexico, if only in passing, needs less of the beat's vocabulary to be
+    // considered for its story than one that never does.
+    const bar = result.score > 0 ? minTopical : topic.threshold;
+    if (result.topical >= bar && result.topical > 0 && !result.elsewhere) pool.push(article);
   }
   for (const cluster of clusterStories(pool, { ...STORY_RELEVANCE_DEFAULTS.clustering, ...opts.clustering })) {
-    const cores = cluster.articles.filter((a) => core.has(a.id)).length;
-    const pulls = cores > 0 && cores / cluster.articles.length >= minCoreShare;
+    const cores = cluster.articles.filter((a) => core.has(a.id));
+    const pulls = cores.length > 0 && cores.length / cluster.articles.length >= minCoreShare;
+    const coreTerms = pulls ? new Set(cores.flatMap((a) => termsOf(a))) : new Set<string>();
     for (const a of cluster.articles) {
       if (core.has(a.id)) reasons.set(a.id, 'core');
-      else if (pulls) reasons.set(a.id, 'story');
+      else if (pulls && sharedTerms(a, coreTerms) >= MIN_SHARED_TERMS) reasons.set(a.id, 'story');
     }
   }
   return { relevant: articles.filter((a) => reasons.get(a.id) !== 'out'), reasons };
