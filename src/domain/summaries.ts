@@ -1,7 +1,8 @@
 import { cleanHeadline } from './articles.ts';
 import type { Article, Language, SummarySentence } from './model.ts';
+import { isFiller, stripDateline } from './sentence-cleanup.ts';
 import { splitSentences } from './sentences.ts';
-import { compareArticles } from './stories.ts';
+import { compareArticles, scanText } from './stories.ts';
 import { tokenize } from './terms.ts';
 import { uniqueBy } from './collections.ts';
 
@@ -105,6 +106,28 @@ function lexRank(sim: number[][], prior: number[]): number[] {
   return rank;
 }
 
+interface Fact {
+  numbers: Set<string>;
+  terms: Set<string>;
+}
+
+/** Numbers and lexicon-canonical terms, so an English and a Spanish sentence compare. */
+function factOf(text: string): Fact {
+  const scan = scanText(text);
+  const numbers = new Set<string>();
+  const terms = new Set<string>();
+  for (const t of scan.tokens) (/^\d{2,}$/.test(t) ? numbers : terms).add(t);
+  return { numbers, terms };
+}
+
+/** The same figure and at least two of the same words: one fact, however it is worded. */
+function sameFact(a: Fact, b: Fact): boolean {
+  if (![...a.numbers].some((n) => b.numbers.has(n))) return false;
+  let shared = 0;
+  for (const t of a.terms) if (b.terms.has(t) && ++shared >= 2) return true;
+  return false;
+}
+
 interface Candidate {
   text: string;
   article: number;
@@ -128,7 +151,10 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   const all: Array<{ text: string; article: number; position: number; tokens: string[] }> = [];
   const articleTokens = articles.map((a, i) => {
     const tokens = tokenize(a.title);
-    splitSentences(a.summary).forEach((text, position) => {
+    splitSentences(a.summary).forEach((raw, position) => {
+      // Datelines and wire credits go; sentences that carry no news never become candidates.
+      const text = stripDateline(raw);
+      if (isFiller(text)) return;
       const sentence = { text, article: i, position, tokens: tokenize(text) };
       all.push(sentence);
       tokens.push(...sentence.tokens);
@@ -178,7 +204,12 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   });
   candidates.splice(MAX_CANDIDATES);
 
-  const sim = candidates.map((a, i) => candidates.map((b, j) => (i === j ? 0 : cosine(vectors[a.vector]!, vectors[b.vector]!))));
+  const facts = candidates.map((c) => factOf(c.text));
+  // Two sentences stating one fact in other words ("1,500 deportees a week" / "1.500 deportados por
+  // semana") count as repeats whatever their word overlap.
+  const sim = candidates.map((a, i) =>
+    candidates.map((b, j) => (i === j ? 0 : sameFact(facts[i]!, facts[j]!) ? 1 : cosine(vectors[a.vector]!, vectors[b.vector]!))),
+  );
   const priorRaw = candidates.map((c) => 1 / (1 + c.position));
   const priorSum = priorRaw.reduce((sum, x) => sum + x, 0) || 1;
   const rank = lexRank(sim, priorRaw.map((p) => p / priorSum));
