@@ -40,11 +40,24 @@ export function formatPeriod(start: Date, end: Date): string {
   return `${d1}–${d2} ${m2} ${y2}`;
 }
 
+/** Distinct outlets of the story per country of their feed (INT when the feed is unknown). */
+function coverageOf(articles: Article[], feedCountries: Map<string, Country>): Record<Country, number> {
+  const counts: Record<Country, number> = { MX: 0, US: 0, INT: 0 };
+  for (const feedId of storyOutlets(articles).values()) counts[feedCountries.get(feedId) ?? 'INT']++;
+  return counts;
+}
+
 function buildStory(
   ranked: { id: string; articles: Article[]; score: number; theme: string },
   input: ComposeInput,
+  feedCountries: Map<string, Country>,
 ): Story {
   const summary = summarizeStory(ranked.articles, { maxSentences: 3, maxWords: 70 });
+  // The bilingual edition: the same story from its outlets in the other language, when it has any.
+  const other = summary.language === 'en' ? 'es' : 'en';
+  const alternate = ranked.articles.some((a) => a.language === other)
+    ? summarizeStory(ranked.articles, { maxSentences: 3, maxWords: 70, language: other })
+    : undefined;
   const times = ranked.articles.map((a) => a.publishedAt).sort();
   const digestId = input.history.get(ranked.id);
   const base = input.publicUrl?.replace(/\/+$/, '');
@@ -58,6 +71,11 @@ function buildStory(
     lastPublishedAt: times[times.length - 1]!,
     outlets: [...storyOutlets(ranked.articles).keys()],
     summary: summary.sentences,
+    headlineUrl: summary.headlineUrl,
+    coverage: coverageOf(ranked.articles, feedCountries),
+    ...(alternate && alternate.language === other
+      ? { alternate: { language: other, headline: alternate.headline, headlineUrl: alternate.headlineUrl, summary: alternate.sentences } }
+      : {}),
     articles: ranked.articles.map((a) => ({
       id: a.id,
       title: a.title,
@@ -92,10 +110,11 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
     };
   });
 
+  const feedCountries = new Map<string, Country>(input.feeds.map((f) => [f.id, f.country]));
   const ranked = rankStories(stories, {
     now: input.now,
     feedWeights: new Map(input.feeds.map((f) => [f.id, f.weight])),
-    feedCountries: new Map<string, Country>(input.feeds.map((f) => [f.id, f.country])),
+    feedCountries,
     previousStoryIds: new Set([...previous.map((p) => p.id), ...input.history.keys()]),
   });
 
@@ -110,11 +129,16 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
   }
 
   const byTheme = new Map<string, Story[]>();
-  for (const story of selected) byTheme.set(story.theme, [...(byTheme.get(story.theme) ?? []), buildStory(story, input)]);
-  const sections = [...input.topic.themes.map((t) => ({ id: t.id, title: t.title })), input.topic.otherTheme];
-  const themes = sections
-    .map((section) => ({ id: section.id, title: section.title, stories: byTheme.get(section.id) ?? [] }))
-    .filter((section) => section.stories.length > 0);
+  for (const story of selected) byTheme.set(story.theme, [...(byTheme.get(story.theme) ?? []), buildStory(story, input, feedCountries)]);
+  // Sections by their most important story (ranked order within each already), the catch-all last;
+  // ties keep the order of topic.yaml.
+  const sections = input.topic.themes
+    .map((t, k) => ({ id: t.id, title: t.title, stories: byTheme.get(t.id) ?? [], k }))
+    .filter((section) => section.stories.length > 0)
+    .sort((a, b) => b.stories[0]!.score - a.stories[0]!.score || a.k - b.k)
+    .map(({ k: _k, ...section }) => section);
+  const other = byTheme.get(input.topic.otherTheme.id);
+  const themes = other ? [...sections, { ...input.topic.otherTheme, stories: other }] : sections;
 
   return Digest.parse({
     id: input.id,
@@ -125,8 +149,19 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
     status: 'draft',
     articleCount: relevant.length,
     outletCount: storyOutlets(relevant).size,
+    lead: leadStories(selected),
     themes,
   });
+}
+
+/**
+ * The issue's lead: the week's 3 most important stories, and a 4th and 5th when they weigh at least
+ * half as much as the first (a week with one big story and many small ones leads with fewer).
+ * Ranking scores already combine breadth across outlets and countries, novelty and weight.
+ */
+export function leadStories(ranked: Array<{ id: string; score: number }>): string[] {
+  const top = ranked[0]?.score ?? 0;
+  return ranked.filter((s, k) => k < 3 || (k < 5 && s.score >= top / 2)).map((s) => s.id);
 }
 
 /** Stories from the lowest ranked up: lowest score first, and on equal scores the id rankStories puts last. */
@@ -145,5 +180,6 @@ export function dropLowestRanked(digest: Digest, count: number): Digest {
   const themes = digest.themes
     .map((t) => ({ ...t, stories: t.stories.filter((s) => !dropped.has(s)) }))
     .filter((t) => t.stories.length > 0);
-  return { ...digest, themes };
+  const kept = new Set(themes.flatMap((t) => t.stories.map((s) => s.id)));
+  return { ...digest, ...(digest.lead ? { lead: digest.lead.filter((id) => kept.has(id)) } : {}), themes };
 }

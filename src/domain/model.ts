@@ -82,6 +82,17 @@ export const Story = z.object({
   ),
   /** Set when the story already ran in an earlier digest. */
   continuesFrom: z.object({ digestId: z.string(), url: z.string().optional() }).optional(),
+  /** The article the headline was taken from: the headline links to it. */
+  headlineUrl: z.string().optional(),
+  /** Distinct outlets that covered the story, by the country of their feed. */
+  coverage: z.object({ MX: z.number().int(), US: z.number().int(), INT: z.number().int() }).optional(),
+  /**
+   * The story told from its outlets in the other language, when it has any: the bilingual edition
+   * shows each reader the version in their language (the main fields are the majority language).
+   */
+  alternate: z
+    .object({ language: Language, headline: z.string(), headlineUrl: z.string().optional(), summary: z.array(SummarySentence).min(1) })
+    .optional(),
 });
 export type Story = z.infer<typeof Story>;
 
@@ -97,6 +108,8 @@ export const Digest = z.object({
   status: DigestStatus,
   articleCount: z.number().int(),
   outletCount: z.number().int(),
+  /** Ids of the week's most important stories (3–5), most important first: the lead. */
+  lead: z.array(z.string()).optional(),
   themes: z.array(
     z.object({
       id: z.string(),

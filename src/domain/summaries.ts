@@ -16,10 +16,14 @@ import { uniqueBy } from './collections.ts';
 export interface SummaryOptions {
   maxSentences?: number;
   maxWords?: number;
+  /** Summarise from the articles in this language (the majority language when it has none). */
+  language?: Language;
 }
 
 export interface StorySummary {
   headline: string;
+  /** The article the headline was taken from. */
+  headlineUrl: string;
   language: Language;
   sentences: SummarySentence[];
 }
@@ -143,7 +147,7 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   const articles = [...input].sort(compareArticles);
   const maxSentences = opts.maxSentences ?? 3;
   const maxWords = opts.maxWords ?? 70;
-  const language = majorityLanguage(articles);
+  const language = opts.language && articles.some((a) => a.language === opts.language) ? opts.language : majorityLanguage(articles);
   const own = articles.filter((a) => a.language === language);
 
   // Each text is folded and tokenized once: an article's tokens are its title's plus its sentences'
@@ -179,6 +183,7 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     if (score > bestScore + 1e-9) [best, bestScore] = [i, score];
   });
   const headline = cleanHeadline(articles[best]!.title);
+  const headlineUrl = articles[best]!.url;
 
   // Every sentence of every article, in one TF-IDF space, so support can be checked across articles.
   const vectors = vectorize([
@@ -262,7 +267,7 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     const support = [...supporting].sort((x, y) => x - y).map((j) => sourcesOf(articles[j]!));
     return { text: c.text, language, sources: mergeSources([sourcesOf(articles[c.article]!), ...support]) };
   });
-  if (sentences.length > 0) return { headline, language, sentences };
+  if (sentences.length > 0) return { headline, headlineUrl, language, sentences };
   const fallback = articles[best]!;
-  return { headline, language, sentences: [{ text: headline, language, sources: sourcesOf(fallback) }] };
+  return { headline, headlineUrl, language, sentences: [{ text: headline, language, sources: sourcesOf(fallback) }] };
 }
