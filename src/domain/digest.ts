@@ -47,6 +47,15 @@ function coverageOf(articles: Article[], feedCountries: Map<string, Country>): R
   return counts;
 }
 
+/** The first link seen for each outlet, in the story's chronological order. */
+function outletLinks(articles: Article[]): Array<{ outlet: string; url: string }> {
+  const links = new Map<string, string>();
+  for (const a of [...articles].sort((x, y) => (x.publishedAt < y.publishedAt ? -1 : x.publishedAt > y.publishedAt ? 1 : 0))) {
+    for (const s of a.sources) if (!links.has(s.outlet)) links.set(s.outlet, s.url);
+  }
+  return [...links].map(([outlet, url]) => ({ outlet, url }));
+}
+
 function buildStory(
   ranked: { id: string; articles: Article[]; score: number; theme: string },
   input: ComposeInput,
@@ -72,6 +81,7 @@ function buildStory(
     outlets: [...storyOutlets(ranked.articles).keys()],
     summary: summary.sentences,
     headlineUrl: summary.headlineUrl,
+    outletLinks: outletLinks(ranked.articles),
     coverage: coverageOf(ranked.articles, feedCountries),
     ...(alternate && alternate.language === other
       ? { alternate: { language: other, headline: alternate.headline, headlineUrl: alternate.headlineUrl, summary: alternate.sentences } }
@@ -133,7 +143,7 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
   // Sections by their most important story (ranked order within each already), the catch-all last;
   // ties keep the order of topic.yaml.
   const sections = input.topic.themes
-    .map((t, k) => ({ id: t.id, title: t.title, stories: byTheme.get(t.id) ?? [], k }))
+    .map((t, k) => ({ id: t.id, title: t.title, ...(t.titleEs ? { titleEs: t.titleEs } : {}), stories: byTheme.get(t.id) ?? [], k }))
     .filter((section) => section.stories.length > 0)
     .sort((a, b) => b.stories[0]!.score - a.stories[0]!.score || a.k - b.k)
     .map(({ k: _k, ...section }) => section);

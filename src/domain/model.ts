@@ -84,6 +84,8 @@ export const Story = z.object({
   continuesFrom: z.object({ digestId: z.string(), url: z.string().optional() }).optional(),
   /** The article the headline was taken from: the headline links to it. */
   headlineUrl: z.string().optional(),
+  /** One link per outlet that carried the story (wire copies included), so every credit links. */
+  outletLinks: z.array(z.object({ outlet: z.string(), url: z.string() })).optional(),
   /** Distinct outlets that covered the story, by the country of their feed. */
   coverage: z.object({ MX: z.number().int(), US: z.number().int(), INT: z.number().int() }).optional(),
   /**
@@ -114,6 +116,8 @@ export const Digest = z.object({
     z.object({
       id: z.string(),
       title: z.string(),
+      /** The section's name in the Spanish edition. */
+      titleEs: z.string().optional(),
       stories: z.array(Story),
     }),
   ),
@@ -152,6 +156,8 @@ export type Delivery = z.infer<typeof Delivery>;
 export interface ThemeConfig {
   id: string;
   title: string;
+  /** The section's name in the Spanish edition. */
+  titleEs?: string;
   /** Terms (EN and ES, already folded: lower-case, no accents) with their weights. */
   terms: Record<string, number>;
 }
@@ -176,5 +182,5 @@ export interface TopicConfig {
   elsewhere?: string[];
   themes: ThemeConfig[];
   /** The catch-all section for stories that fit no theme. */
-  otherTheme: { id: string; title: string };
+  otherTheme: { id: string; title: string; titleEs?: string };
 }

@@ -73,7 +73,8 @@ describe('config/topic.yaml', () => {
       expect(n, theme.id).toBeLessThanOrEqual(80);
     }
     expect(topic.themes.find((t) => t.id === 'trade-tariffs')?.terms['t mec']).toBeGreaterThan(0);
-    expect(topic.otherTheme).toEqual({ id: 'other', title: 'Also this week' });
+    expect(topic.otherTheme).toEqual({ id: 'other', title: 'Also this week', titleEs: 'También esta semana' });
+    for (const theme of topic.themes) expect(theme.titleEs, theme.id).toBeTruthy();
   });
 });
 
