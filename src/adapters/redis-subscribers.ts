@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Subscriber, SubscriberStatus } from '../domain/model.ts';
+import { Language, Subscriber, SubscriberStatus } from '../domain/model.ts';
 import type { SubscriberStore } from '../pipeline/ports.ts';
 import { defineScript, execPipeline, type RedisKeys } from './redis-keys.ts';
 
@@ -10,7 +10,8 @@ import { defineScript, execPipeline, type RedisKeys } from './redis-keys.ts';
  * Subscriber keys are built inside the script because the id is only known there; that is fine
  * on a single Redis (Frontera does not run on Cluster).
  * ARGV: emailKey, email, name, hasName, status, now, newId, subscriberPrefix, statusPrefix,
- * onlyFrom (comma-separated statuses an existing subscriber may move from; '' = any).
+ * onlyFrom (comma-separated statuses an existing subscriber may move from; '' = any), lang (the
+ * edition, en|es; '' = leave as it is).
  */
 const UPSERT_LUA = `
 local id = redis.call('HGET', KEYS[1], ARGV[1])
@@ -20,6 +21,7 @@ if (not id) or redis.call('EXISTS', ARGV[8] .. id) == 0 then
   redis.call('HSET', KEYS[1], ARGV[1], id)
   redis.call('HSET', key, 'id', id, 'email', ARGV[2], 'status', ARGV[5], 'createdAt', ARGV[6], 'updatedAt', ARGV[6])
   if ARGV[4] == '1' and ARGV[3] ~= '' then redis.call('HSET', key, 'name', ARGV[3]) end
+  if ARGV[11] ~= '' then redis.call('HSET', key, 'lang', ARGV[11]) end
   redis.call('SADD', ARGV[9] .. ARGV[5], id)
   return id
 end
@@ -40,6 +42,9 @@ if ARGV[4] == '1' then
   elseif oldName ~= ARGV[3] then
     redis.call('HSET', key, 'name', ARGV[3]); changed = true
   end
+end
+if ARGV[11] ~= '' and redis.call('HGET', key, 'lang') ~= ARGV[11] then
+  redis.call('HSET', key, 'lang', ARGV[11]); changed = true
 end
 if changed then redis.call('HSET', key, 'updatedAt', ARGV[6]) end
 return id`;
@@ -78,7 +83,7 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
   }
 
   return {
-    async upsertSubscriber({ email, name, status, onlyFrom }) {
+    async upsertSubscriber({ email, name, status, onlyFrom, lang }) {
       const trimmed = email.normalize('NFC').trim();
       const id = (await upsert.run(
         [k.subscriberEmails],
@@ -93,6 +98,7 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
           k.subscriberPrefix,
           statusPrefix,
           (onlyFrom ?? []).map((st) => SubscriberStatus.parse(st)).join(','),
+          lang === undefined ? '' : Language.parse(lang),
         ],
       )) as string;
       const sub = await getSubscriber(id);

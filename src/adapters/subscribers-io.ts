@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
-import { SubscriberStatus } from '../domain/model.ts';
+import { Language, SubscriberStatus } from '../domain/model.ts';
 import type { SubscriberStore } from '../pipeline/ports.ts';
 import { formatCsv, parseCsv } from './csv.ts';
 
@@ -23,16 +23,17 @@ const Row = z.object({
   email: z.string(),
   name: z.string().optional().nullable(),
   status: z.string().optional().nullable(),
+  lang: z.string().optional().nullable(),
 });
-type Row = { line: number; email: string; name?: string; status: SubscriberStatus };
+type Row = { line: number; email: string; name?: string; status: SubscriberStatus; lang?: Language };
 
 export async function exportSubscribers(store: SubscriberStore, format: SubscriberFormat): Promise<string> {
   const subs = await store.listSubscribers();
   if (format === 'json') {
-    const rows = subs.map((s) => (s.name ? { email: s.email, name: s.name, status: s.status } : { email: s.email, status: s.status }));
+    const rows = subs.map((s) => ({ email: s.email, ...(s.name ? { name: s.name } : {}), status: s.status, ...(s.lang ? { lang: s.lang } : {}) }));
     return `${JSON.stringify(rows, null, 2)}\n`;
   }
-  return formatCsv([['email', 'name', 'status'], ...subs.map((s) => [s.email, s.name ?? '', s.status])]);
+  return formatCsv([['email', 'name', 'status', 'lang'], ...subs.map((s) => [s.email, s.name ?? '', s.status, s.lang ?? ''])]);
 }
 
 export async function importSubscribers(store: SubscriberStore, text: string, format: SubscriberFormat): Promise<ImportResult> {
@@ -52,7 +53,7 @@ export async function importSubscribers(store: SubscriberStore, text: string, fo
     for (let group = queue.shift(); group; group = queue.shift()) {
       for (const row of group) {
         const existed = (await store.findByEmail(row.email)) !== undefined;
-        await store.upsertSubscriber({ email: row.email, name: row.name, status: row.status });
+        await store.upsertSubscriber({ email: row.email, name: row.name, status: row.status, lang: row.lang });
         if (existed) updated++;
         else added++;
       }
@@ -78,7 +79,7 @@ function readCsv(text: string, invalid: ImportResult['invalid']): Row[] {
       continue;
     }
     const get = (name: string) => (col(name) >= 0 ? rec.fields[col(name)] : undefined);
-    const row = validate(rec.line, get('email') ?? '', get('name'), get('status'), invalid);
+    const row = validate(rec.line, get('email') ?? '', get('name'), get('status'), invalid, get('lang'));
     if (row) rows.push(row);
   }
   return rows;
@@ -96,16 +97,23 @@ function readJson(text: string, invalid: ImportResult['invalid']): Row[] {
   data.forEach((item, i) => {
     const parsed = Row.safeParse(item);
     if (!parsed.success) {
-      invalid.push({ line: i + 1, reason: `expected { email, name?, status? }: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+      invalid.push({ line: i + 1, reason: `expected { email, name?, status?, lang? }: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
       return;
     }
-    const row = validate(i + 1, parsed.data.email, parsed.data.name ?? undefined, parsed.data.status ?? undefined, invalid);
+    const row = validate(i + 1, parsed.data.email, parsed.data.name ?? undefined, parsed.data.status ?? undefined, invalid, parsed.data.lang ?? undefined);
     if (row) rows.push(row);
   });
   return rows;
 }
 
-function validate(line: number, rawEmail: string, rawName: string | undefined, rawStatus: string | undefined, invalid: ImportResult['invalid']): Row | undefined {
+function validate(
+  line: number,
+  rawEmail: string,
+  rawName: string | undefined,
+  rawStatus: string | undefined,
+  invalid: ImportResult['invalid'],
+  rawLang?: string,
+): Row | undefined {
   const email = rawEmail.normalize('NFC').trim();
   if (!Email.safeParse(email).success) {
     invalid.push({ line, reason: email === '' ? 'missing email' : `invalid email "${email}"` });
@@ -117,6 +125,12 @@ function validate(line: number, rawEmail: string, rawName: string | undefined, r
     invalid.push({ line, reason: `unknown status "${statusText}" (expected ${SubscriberStatus.options.join(', ')})` });
     return undefined;
   }
+  const langText = rawLang?.trim().toLowerCase();
+  const lang = langText ? Language.safeParse(langText) : undefined;
+  if (lang && !lang.success) {
+    invalid.push({ line, reason: `unknown lang "${langText}" (expected ${Language.options.join(', ')})` });
+    return undefined;
+  }
   const name = rawName?.normalize('NFC').trim();
-  return { line, email, status: status.data, ...(name ? { name } : {}) };
+  return { line, email, status: status.data, ...(name ? { name } : {}), ...(lang?.success ? { lang: lang.data } : {}) };
 }

@@ -131,6 +131,8 @@ export const Subscriber = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string().optional(),
+  /** The edition the subscriber reads (en when unset). */
+  lang: Language.optional(),
   status: SubscriberStatus,
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,4 +1,4 @@
-import type { Article, Delivery, DeliveryState, Digest, Subscriber, SubscriberStatus } from '../domain/model.ts';
+import type { Article, Delivery, DeliveryState, Digest, Language, Subscriber, SubscriberStatus } from '../domain/model.ts';
 
 /**
  * The ports the pipeline steps depend on. Adapters (src/adapters) implement them; the composition
@@ -112,7 +112,14 @@ export interface SubscriberStore {
    * `onlyFrom` makes the status change conditional, atomically: a known subscriber whose current
    * status is not listed keeps it (a sign-up never demotes someone who just confirmed).
    */
-  upsertSubscriber(input: { email: string; name?: string; status: SubscriberStatus; onlyFrom?: SubscriberStatus[] }): Promise<Subscriber>;
+  upsertSubscriber(input: {
+    email: string;
+    name?: string;
+    status: SubscriberStatus;
+    onlyFrom?: SubscriberStatus[];
+    /** The edition they read; left as it is when undefined. */
+    lang?: Language;
+  }): Promise<Subscriber>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
   /** True at most once per `ttlMs` per subscriber: the right to send them a confirmation email. */
   claimConfirmationSlot(id: string, ttlMs: number): Promise<boolean>;

@@ -20,6 +20,8 @@ export interface SendDeps {
 export interface PreparedDigestMail {
   subject: string;
   mime: PreparedMime;
+  /** Other editions, encoded once each too; a subscriber's `lang` picks one. */
+  byLanguage?: { es?: { subject: string; mime: PreparedMime } };
 }
 
 export interface BatchResult {
@@ -59,8 +61,10 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     }
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
+    // The subscriber's language picks the edition; English when theirs was not rendered.
+    const edition = (subscriber.lang === 'es' && prepared.byLanguage?.es) || prepared;
     const raw = buildRaw(
-      prepared.mime,
+      edition.mime,
       { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: subscriber.email },
       {
         to: subscriber.email,
@@ -126,15 +130,19 @@ async function prepareDigestMail(deps: SendDeps, digestId: string): Promise<Prep
   if (cached) return cached;
   const [digest, rendered] = await Promise.all([deps.store.getDigest(digestId), deps.store.getRendered(digestId)]);
   if (!digest || !rendered) throw new FrontError('DIGEST_NOT_FOUND', `No rendered digest with id ${digestId}`, { permanent: true });
-  const mime = prepareMime({
-    from: deps.mail.from,
-    replyTo: deps.mail.replyTo,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email],
+  const encode = (r: { subject: string; html: string; text: string }) => ({
+    subject: r.subject,
+    mime: prepareMime({
+      from: deps.mail.from,
+      replyTo: deps.mail.replyTo,
+      subject: r.subject,
+      html: r.html,
+      text: r.text,
+      placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email],
+    }),
   });
-  const prepared = { subject: rendered.subject, mime };
+  const es = rendered.byLanguage?.es;
+  const prepared: PreparedDigestMail = { ...encode(rendered), ...(es ? { byLanguage: { es: encode(es) } } : {}) };
   if (deps.cache) {
     // Keep only the latest couple of digests; a worker lives for weeks.
     if (deps.cache.size >= 2) deps.cache.delete(deps.cache.keys().next().value as string);

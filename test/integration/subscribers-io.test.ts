@@ -51,8 +51,22 @@ describe('subscriber export and import', () => {
 
   it('writes RFC 4180 CSV', async () => {
     const csv = await exportSubscribers(await seeded(), 'csv');
-    expect(csv.startsWith('email,name,status\r\n')).toBe(true);
-    expect(csv).toContain('ana@example.org,"López, Ana ""La Jefa""",confirmed\r\n');
+    expect(csv.startsWith('email,name,status,lang\r\n')).toBe(true);
+    expect(csv).toContain('ana@example.org,"López, Ana ""La Jefa""",confirmed,\r\n');
+  });
+
+  it("imports and exports each subscriber's edition language, and refuses an unknown one", async () => {
+    const store = freshStore();
+    const csv = ['email,status,lang', 'es@example.org,confirmed,es', 'en@example.org,confirmed,', 'fr@example.org,confirmed,fr'].join('\n');
+    const result = await importSubscribers(store, csv, 'csv');
+    expect(result).toMatchObject({ added: 2, invalid: [{ line: 4, reason: 'unknown lang "fr" (expected en, es)' }] });
+    expect((await store.findByEmail('es@example.org'))!.lang).toBe('es');
+    expect((await store.findByEmail('en@example.org'))!.lang).toBeUndefined();
+    const json = JSON.parse(await exportSubscribers(store, 'json')) as Array<{ email: string; lang?: string }>;
+    expect(json.find((r) => r.email === 'es@example.org')!.lang).toBe('es');
+    // A later import without a language leaves the one set before.
+    await importSubscribers(store, 'email,status\nes@example.org,confirmed', 'csv');
+    expect((await store.findByEmail('es@example.org'))!.lang).toBe('es');
   });
 
   it('reports invalid CSV lines by number and imports the rest', async () => {

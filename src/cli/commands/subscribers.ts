@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { maskEmail } from '../../adapters/logger.ts';
 import { exportSubscribers, importSubscribers } from '../../adapters/subscribers-io.ts';
-import { SubscriberStatus } from '../../domain/model.ts';
+import { Language, SubscriberStatus } from '../../domain/model.ts';
 import { UsageError, withApp } from '../context.ts';
 
-const USAGE = `usage: frontera subscribers add EMAIL [--name NAME] [--status confirmed|pending]
+const USAGE = `usage: frontera subscribers add EMAIL [--name NAME] [--status confirmed|pending] [--lang en|es]
        frontera subscribers list [--status STATUS] [--json]
        frontera subscribers remove EMAIL
        frontera subscribers import FILE [--format csv|json]
@@ -21,6 +21,7 @@ export async function subscribersCommand(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' },
       status: { type: 'string' },
+      lang: { type: 'string' },
       json: { type: 'boolean' },
       format: { type: 'string' },
       out: { type: 'string' },
@@ -28,6 +29,8 @@ export async function subscribersCommand(argv: string[]): Promise<number> {
   });
   const status = values.status === undefined ? undefined : SubscriberStatus.safeParse(values.status);
   if (status && !status.success) throw new UsageError(`--status must be one of ${SubscriberStatus.options.join(', ')}`);
+  const lang = values.lang === undefined ? undefined : Language.safeParse(values.lang);
+  if (lang && !lang.success) throw new UsageError(`--lang must be one of ${Language.options.join(', ')}`);
   const format = values.format ?? undefined;
   if (format && format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
 
@@ -38,8 +41,8 @@ export async function subscribersCommand(argv: string[]): Promise<number> {
         const email = positionals[0];
         if (!email || !z.email().safeParse(email).success) throw new UsageError(`add needs a valid EMAIL\n${USAGE}`);
         // An operator adding an address by hand vouches for it; use --status pending to require opt-in.
-        const s = await store.upsertSubscriber({ email, name: values.name, status: status?.data ?? 'confirmed' });
-        console.log(`${s.id} ${s.email} ${s.status}`);
+        const s = await store.upsertSubscriber({ email, name: values.name, status: status?.data ?? 'confirmed', lang: lang?.data });
+        console.log(`${s.id} ${s.email} ${s.status} ${s.lang ?? 'en'}`);
         return 0;
       }
       case 'list': {
