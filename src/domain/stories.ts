@@ -38,6 +38,12 @@ export interface ClusterOptions {
   timeScale?: number;
   /** Pairs below threshold × this never propose a merge. */
   pairFactor?: number;
+  /**
+   * The threshold becomes spreadBase + spreadFactor × the collection's mean pairwise cosine when
+   * that is higher (spreadFactor 0: fixed).
+   */
+  spreadFactor?: number;
+  spreadBase?: number;
   conceptBoost?: number;
   maxStrictness?: number;
   strictFrom?: number;
@@ -63,6 +69,8 @@ export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   centroidWeight: 1,
   timeScale: 1 / 3,
   pairFactor: 0.5,
+  spreadFactor: 1,
+  spreadBase: 0.05,
   conceptBoost: 1,
   maxStrictness: 2,
   strictFrom: 24,
@@ -70,8 +78,8 @@ export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   splitThreshold: 0.15,
   splitMinShare: 0.15,
   splitMinArticles: 2,
-  attachMaxSize: 1,
-  attachFactor: 1.0,
+  attachMaxSize: 2,
+  attachFactor: 0.7,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
@@ -81,6 +89,8 @@ const NEIGHBOURS_PER_TERM = 16;
 // Links kept per article (its strongest): enough to connect a story, few enough that merging
 // does not wade through every pair of a big one.
 const LINKS_PER_ARTICLE = 5;
+// Below this many articles the collection's mean cosine does not raise the threshold.
+const MIN_SPREAD_ARTICLES = 16;
 
 /** A stable id for a story, from the id of its earliest article. */
 export function storyId(earliestArticleId: string): string {
@@ -168,10 +178,17 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   if (docs.length === 0) return [];
   const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts);
   const gapMs = opts.maxGapHours * 3_600_000;
+  // A week of one big subject makes every pair of articles look alike: the bar rises with the
+  // collection's mean pairwise cosine, ‖Σv‖² − n over n(n − 1) for unit vectors, so a narrow week
+  // is split by what differs, not merged by what it shares.
+  const n = corpus.vectors.length;
+  // With a handful of articles the mean is the articles' own likeness, not the week's: not used.
+  const spread = n >= MIN_SPREAD_ARTICLES && opts.spreadFactor > 0 ? Math.max(0, (squaredNorm(sumOf(corpus.vectors.map((_, k) => k), corpus)) - n) / (n * (n - 1))) : 0;
+  const threshold = Math.max(opts.threshold, opts.spreadBase + opts.spreadFactor * spread);
   // Pairs further apart than two gaps can only meet through articles in between.
-  const pairs = linkedPairs(corpus, opts.threshold * opts.pairFactor, 2 * gapMs);
+  const pairs = linkedPairs(corpus, threshold * opts.pairFactor, 2 * gapMs);
   const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
-    threshold: opts.threshold,
+    threshold,
     maxGapMs: gapMs,
     centroidWeight: opts.centroidWeight,
     timeScaleMs: opts.timeScale * gapMs,
@@ -242,7 +259,8 @@ function splitDevelopments(
 /**
  * A lone explainer, market reaction or reply rarely repeats the event's words closely enough to
  * pass the merge threshold, yet an editor files it under the event. Each small story joins the
- * bigger story (more than attachMaxSize articles) within the gap whose centroid it is closest to,
+ * bigger story (more than attachMaxSize articles) running at the time (within a sixth of the gap of
+ * its first and last article) whose centroid it is closest to,
  * when that closeness, discounted by time like any merge, reaches threshold × attachFactor.
  */
 function attachFollowUps(groups: number[][], corpus: Corpus, gapMs: number, opts: Required<ClusterOptions>): number[][] {
@@ -263,7 +281,8 @@ function attachFollowUps(groups: number[][], corpus: Corpus, gapMs: number, opts
     let bestSim = opts.threshold * opts.attachFactor;
     big.forEach((_, b) => {
       const [start, end] = spans[b]!;
-      if (t < start - gapMs || t > end + gapMs) return;
+      // A follow-up comes while its story runs: a piece half a day before or after is another development.
+      if (t < start - gapMs / 6 || t > end + gapMs / 6) return;
       const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
       const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
       if (sim >= bestSim) (bestSim = sim), (best = b);

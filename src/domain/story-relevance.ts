@@ -32,11 +32,16 @@ export interface StoryRelevance {
 }
 
 /**
- * Kinship for pulling an article in is judged stricter than the digest's grouping (0.08 against
- * 0.07): an editor files a loose follow-up under the event, but only close coverage of an event
- * in Mexico makes an article that never says Mexico part of the beat.
+ * Kinship for pulling an article in is judged on a fixed bar (cosine 0.08), not the digest's
+ * grouping bar that adapts to how alike the week's stories are: an editor files a loose follow-up
+ * under the event, but only close coverage of an event in Mexico makes an article that never says
+ * Mexico part of the beat. Lone follow-ups (a market report) may join a story a little below it.
  */
-export const STORY_RELEVANCE_DEFAULTS = { minCoreShare: 0.25, minTopicalShare: 2 / 3, clustering: { threshold: 0.08, attachMaxSize: 1, attachFactor: 0.7 } satisfies ClusterOptions };
+export const STORY_RELEVANCE_DEFAULTS = {
+  minCoreShare: 0.25,
+  minTopicalShare: 2 / 3,
+  clustering: { threshold: 0.08, spreadFactor: 0, attachMaxSize: 1, attachFactor: 0.7 } satisfies ClusterOptions,
+};
 
 /**
  * One shared word ("tariffs") is a subject, not a story: in a quiet week it can be rare enough to
