@@ -195,7 +195,7 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
   const split = opts.splitMinSize > 0 ? groups.flatMap((g) => splitDevelopments(g, docs, timed, opts)) : groups;
-  const attached = opts.attachMaxSize > 0 ? attachFollowUps(split, corpus, gapMs, opts) : split;
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(split, corpus, pairs, gapMs, opts) : split;
   const sorted = attached.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
@@ -205,9 +205,15 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
 }
 
 function sumOf(members: number[], corpus: Corpus): SparseVector {
-  let sum: SparseVector = { ids: new Int32Array(0), weights: new Float64Array(0) };
-  for (const k of members) sum = addSparse(sum, corpus.vectors[k]!);
-  return sum;
+  // Accumulated in a map, not by repeated sparse additions: summing a whole week that way copies
+  // the growing sum once per article (quadratic in the vocabulary).
+  const acc = new Map<number, number>();
+  for (const k of members) {
+    const v = corpus.vectors[k]!;
+    for (let t = 0; t < v.ids.length; t++) acc.set(v.ids[t]!, (acc.get(v.ids[t]!) ?? 0) + v.weights[t]!);
+  }
+  const ids = Int32Array.from(acc.keys()).sort();
+  return { ids, weights: Float64Array.from(ids, (id) => acc.get(id)!) };
 }
 
 /**
@@ -263,9 +269,24 @@ function splitDevelopments(
  * its first and last article) whose centroid it is closest to,
  * when that closeness, discounted by time like any merge, reaches threshold × attachFactor.
  */
-function attachFollowUps(groups: number[][], corpus: Corpus, gapMs: number, opts: Required<ClusterOptions>): number[][] {
+function attachFollowUps(
+  groups: number[][],
+  corpus: Corpus,
+  pairs: Array<[number, number, number]>,
+  gapMs: number,
+  opts: Required<ClusterOptions>,
+): number[][] {
   const big = groups.filter((g) => g.length > opts.attachMaxSize).map((g) => [...g]);
   if (big.length === 0) return groups;
+  // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
+  // must not compare every lone article with every story.
+  const bigOf = new Int32Array(corpus.vectors.length).fill(-1);
+  big.forEach((g, b) => g.forEach((k) => (bigOf[k] = b)));
+  const neighbours = new Map<number, number[]>();
+  for (const [, i, j] of pairs) {
+    neighbours.set(i, [...(neighbours.get(i) ?? []), j]);
+    neighbours.set(j, [...(neighbours.get(j) ?? []), i]);
+  }
   const sums = big.map((g) => sumOf(g, corpus));
   const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
   const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
@@ -279,7 +300,9 @@ function attachFollowUps(groups: number[][], corpus: Corpus, gapMs: number, opts
     const strictness = g.reduce((x, k) => x + corpus.strictness[k]!, 0) / g.length;
     let best = -1;
     let bestSim = opts.threshold * opts.attachFactor;
-    big.forEach((_, b) => {
+    const linked = new Set<number>();
+    for (const k of g) for (const j of neighbours.get(k) ?? []) if (bigOf[j]! >= 0) linked.add(bigOf[j]!);
+    [...linked].sort((x, y) => x - y).forEach((b) => {
       const [start, end] = spans[b]!;
       // A follow-up comes while its story runs: a piece half a day before or after is another development.
       if (t < start - gapMs / 6 || t > end + gapMs / 6) return;

@@ -78,7 +78,10 @@ export function selectRelevant(articles: Article[], topic: TopicConfig, opts: St
     const bar = result.score > 0 ? minTopical : topic.threshold;
     if (result.topical >= bar && result.topical > 0 && !result.elsewhere) pool.push(article);
   }
-  for (const cluster of clusterStories(pool, { ...STORY_RELEVANCE_DEFAULTS.clustering, ...opts.clustering })) {
+  // Without candidates there is nothing to pull in, and the clustering (the costly part) is skipped.
+  const clusters = pool.length > core.size ? clusterStories(pool, { ...STORY_RELEVANCE_DEFAULTS.clustering, ...opts.clustering }) : [];
+  for (const id of core) reasons.set(id, 'core');
+  for (const cluster of clusters) {
     const cores = cluster.articles.filter((a) => core.has(a.id));
     const pulls = cores.length > 0 && cores.length / cluster.articles.length >= minCoreShare;
     const coreTerms = pulls ? new Set(cores.flatMap((a) => termsOf(a))) : new Set<string>();
