@@ -1,13 +1,15 @@
 import { benchBuild } from './build.bench.ts';
+import { benchCollect } from './collect.bench.ts';
 import { benchRender } from './render.bench.ts';
 import { benchSend } from './send.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
 /**
  * `npm run bench`: prints medians and ratios against baselines measured in the same run. The
  * machine is shared and noisy, so nothing here passes or fails on time. `npm run bench -- build`
- * runs one section.
+ * runs one section (build, render, send, startup).
  */
-const sections: Record<string, () => Promise<void>> = { build: benchBuild, render: benchRender, send: benchSend };
+const sections: Record<string, () => Promise<void>> = { build: benchBuild, render: benchRender, send: benchSend, collect: benchCollect, startup: benchStartup };
 const wanted = process.argv.slice(2).filter((a) => a in sections);
 console.log(`Frontera benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length ? wanted : Object.keys(sections)) {

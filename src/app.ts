@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { createArticleExtractor } from './adapters/article-extractor.ts';
 import { createFeedParser } from './adapters/feed-parser.ts';
+import { createRedisHostGate } from './adapters/host-gate.ts';
 import { createHttpFetcher } from './adapters/http-fetcher.ts';
 import { createLogger } from './adapters/logger.ts';
 import { createOutboxMailer } from './adapters/outbox-mailer.ts';
@@ -12,7 +14,7 @@ import { createRedisStore } from './adapters/redis-store.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import type { AppConfig } from './config/index.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
-import type { Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
+import type { ArticleExtractor, Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
 
 /** The composition root: the one place that turns configuration into adapters. */
 export interface App {
@@ -23,6 +25,7 @@ export interface App {
   queues: Queues;
   fetcher: FeedFetcher;
   parser: FeedParser;
+  extractor: ArticleExtractor;
   mailer: Mailer;
   /** Where .eml files go when SMTP_URL is unset; undefined when sending over SMTP. */
   outboxDir?: string;
@@ -67,8 +70,16 @@ export async function createApp(
       maxBytes: env.FETCH_MAX_BYTES,
       maxRedirects: env.FETCH_MAX_REDIRECTS,
       userAgent: userAgent(env.PUBLIC_URL),
+      allowPrivate: env.FETCH_ALLOW_PRIVATE,
+      minHostIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+      hostGate: createRedisHostGate(redis, env.REDIS_PREFIX, {
+        minIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+        maxWaitMs: 60_000,
+        leaseMs: env.FETCH_TIMEOUT_MS + 10_000,
+      }),
     }),
     parser: createFeedParser(),
+    extractor: createArticleExtractor(),
     mailer,
     outboxDir,
     clock: { now: () => new Date() },

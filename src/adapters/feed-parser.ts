@@ -1,6 +1,8 @@
 import Parser from 'rss-parser';
 import { FrontError } from '../domain/errors.ts';
 import type { FeedParser, ParsedFeed, RawItem } from '../pipeline/ports.ts';
+import { parseJsonFeed } from './json-feed.ts';
+import { parseNewsSitemap } from './news-sitemap.ts';
 
 /** Items kept per feed (the first ones, which feeds list newest-first); bounds work per job. */
 export const MAX_ITEMS_PER_FEED = 500;
@@ -11,7 +13,8 @@ type FeedKind = 'rss' | 'atom' | 'rdf';
 const ROOT_KINDS: Record<string, FeedKind> = { rss: 'rss', feed: 'atom', 'rdf:RDF': 'rdf' };
 
 /**
- * Parses RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom with rss-parser's parseString (never parseURL: the
+ * Parses RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom with rss-parser's parseString, and dispatches Google
+ * News sitemaps and JSON Feed to their own readers (never parseURL: the
  * fetcher owns the network and its caps). rss-parser parses through xml2js/sax, which neither fetches
  * external DTDs nor expands internal entities; documents that declare entities are still refused
  * up front so no later parser swap can turn them into XXE or billion-laughs.
@@ -39,10 +42,16 @@ export function createFeedParser(): FeedParser {
   tolerateBadAtomDates(parser);
 
   return {
-    async parseFeed(xml: string): Promise<ParsedFeed> {
+    async parseFeed(body: string): Promise<ParsedFeed> {
+      if (/^[\s\ufeff]*[{[]/.test(body.slice(0, 64))) return parseJsonFeed(body, MAX_ITEMS_PER_FEED);
+      const xml = body;
       const root = findRoot(xml);
       if (/<!ENTITY/i.test(xml.slice(0, root?.offset ?? xml.length))) {
         throw new FrontError('FEED_PARSE_ERROR', 'document declares XML entities; refused', { permanent: true });
+      }
+      if (root?.name === 'urlset') return parseNewsSitemap(xml.slice(root.offset), MAX_ITEMS_PER_FEED);
+      if (root?.name === 'sitemapindex') {
+        throw new FrontError('FEED_PARSE_ERROR', 'a sitemap index lists sitemaps, not news: configure the news sitemap it names', { permanent: true });
       }
       const kind = root ? ROOT_KINDS[root.name] : undefined;
       if (!root || !kind) {
@@ -58,6 +67,8 @@ export function createFeedParser(): FeedParser {
         throw new FrontError('FEED_PARSE_ERROR', `malformed ${kind} feed: ${reason}`, { permanent: true, cause: err });
       }
       return {
+        format: kind === 'rdf' ? 'rss-1.0' : kind,
+        version: kind === 'rss' ? attribute(root.startTag, 'version') : undefined,
         title: text(output.title),
         link: text(output.link),
         language: text(output.language) ?? text(output['dc:language']) ?? attribute(root.startTag, 'xml:lang'),

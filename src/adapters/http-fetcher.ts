@@ -3,115 +3,167 @@ import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
 import { FrontError } from '../domain/errors.ts';
-import type { FeedFetcher, FetchResult, FetchValidators } from '../pipeline/ports.ts';
+import type { FeedFetcher, FetchResult, FetchValidators, PageResult } from '../pipeline/ports.ts';
+import { createLocalHostGate, type HostGate } from './host-gate.ts';
+import { contentDecoders, decodeBody } from './http-decode.ts';
+import { createAddressPolicy, type AddressPolicy } from './ssrf-guard.ts';
 
 export interface HttpFetcherOptions {
-  /** Total budget for one fetchFeed call: every hop's connect, headers and body. */
+  /** Total budget for one fetch: every hop's connect, headers and body (not the wait for a host's turn). */
   timeoutMs: number;
   /** Cap on the decoded (decompressed) body. */
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /** FETCH_ALLOW_PRIVATE: private hosts and ranges that may be fetched; none by default. */
+  allowPrivate?: string;
+  /** Per-host politeness; defaults to one process's gate with `minHostIntervalMs` between requests. */
+  hostGate?: HostGate;
+  minHostIntervalMs?: number;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1';
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1';
+const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
 // Statuses where asking again later can succeed; every other 4xx is the server's settled answer.
 const TRANSIENT_4XX = new Set([408, 425, 429]);
+// RFC 9110: Retry-After is meaningful on 503 and 429 (RFC 6585). A hostile value can't park a feed forever.
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+export const MAX_RETRY_AFTER_MS = 7 * 86_400_000;
 
 /**
- * Conditional GET of one feed with hard caps on time, size and redirects. node:http is used
- * directly because the caps must hold against hostile servers: one deadline destroys the socket
- * wherever the exchange stalls, and the size cap counts bytes after decompression.
+ * GETs with hard caps on time, size and redirects, behind the SSRF guard and per-host politeness.
+ * node:http is used directly because the caps must hold against hostile servers: one deadline
+ * destroys the socket wherever the exchange stalls, the size cap counts bytes after decompression,
+ * and the guard's `lookup` is the one net connects with.
  */
 export function createHttpFetcher(opts: HttpFetcherOptions): FeedFetcher {
+  const ctx: Context = {
+    opts,
+    policy: createAddressPolicy(opts.allowPrivate),
+    gate: opts.hostGate ?? createLocalHostGate({ minIntervalMs: opts.minHostIntervalMs ?? 0, maxWaitMs: 60_000, leaseMs: opts.timeoutMs + 10_000 }),
+  };
   return {
-    async fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult> {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
-      try {
-        return await followRedirects(url, validators, opts, controller.signal);
-      } catch (err) {
-        if (controller.signal.aborted) {
-          throw new FrontError('FEED_TIMEOUT', `no complete response within ${opts.timeoutMs} ms`, { cause: err });
-        }
-        if (err instanceof FrontError) throw err;
-        throw networkError(err);
-      } finally {
-        clearTimeout(timer);
-      }
+    fetchFeed(url, validators) {
+      return withDeadline(opts.timeoutMs, (deadline) => exchange(ctx, url, requestHeaders(opts.userAgent, FEED_ACCEPT, validators), deadline));
+    },
+    async fetchPage(url) {
+      const got = await withDeadline(opts.timeoutMs, (deadline) => exchange(ctx, url, requestHeaders(opts.userAgent, PAGE_ACCEPT, {}), deadline));
+      if (got.status !== 'ok') throw new FrontError('FEED_HTTP_ERROR', `HTTP 304 for an unconditional request to ${url}`);
+      return { finalUrl: got.finalUrl, body: got.body, bytes: got.bytes, contentType: got.contentType } satisfies PageResult;
     },
   };
 }
 
-async function followRedirects(
-  startUrl: string,
-  validators: FetchValidators,
-  opts: HttpFetcherOptions,
-  signal: AbortSignal,
-): Promise<FetchResult> {
-  let current = feedUrl(startUrl);
-  const headers = requestHeaders(opts.userAgent, validators);
-  for (let hop = 0; ; hop++) {
-    const res = await sendRequest(current, headers, signal);
-    const status = res.statusCode ?? 0;
-    if (REDIRECT_STATUSES.has(status)) {
-      const location = res.headers.location;
-      // A redirect's body is never needed, and with agent:false the socket is not reused anyway.
-      res.destroy();
-      if (hop >= opts.maxRedirects) {
-        throw new FrontError('FEED_TOO_MANY_REDIRECTS', `more than ${opts.maxRedirects} redirects from ${startUrl}`, {
-          permanent: true,
-        });
-      }
-      if (!location) throw new FrontError('FEED_HTTP_ERROR', `HTTP ${status} without Location from ${current.host}`);
-      current = feedUrl(location, current);
-      continue;
+interface Context {
+  opts: HttpFetcherOptions;
+  policy: AddressPolicy;
+  gate: HostGate;
+}
+
+/** The deadline starts with the first request, so waiting for a busy host's turn is not counted. */
+interface Deadline {
+  start(): void;
+  signal: AbortSignal;
+}
+
+async function withDeadline<T>(timeoutMs: number, body: (d: Deadline) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = { signal: controller.signal, start: () => void (timer ??= setTimeout(() => controller.abort(), timeoutMs)) };
+  try {
+    return await body(deadline);
+  } catch (err) {
+    if (controller.signal.aborted) {
+      throw new FrontError('FEED_TIMEOUT', `no complete response within ${timeoutMs} ms`, { cause: err });
     }
-    if (status === 304) {
-      res.destroy();
-      return { status: 'not-modified', finalUrl: current.href };
-    }
-    if (status < 200 || status > 299) {
-      res.destroy();
-      throw httpError(status, current);
-    }
-    const declaredLength = Number(res.headers['content-length']);
-    if (Number.isFinite(declaredLength) && declaredLength > opts.maxBytes) {
-      res.destroy();
-      throw tooLarge(opts.maxBytes, current);
-    }
-    const raw = await readBody(res, opts.maxBytes, current, signal);
-    return {
-      status: 'ok',
-      finalUrl: current.href,
-      body: decodeBody(raw, res.headers['content-type']),
-      validators: responseValidators(res),
-      bytes: raw.length,
-    };
+    if (err instanceof FrontError) throw err;
+    throw networkError(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-function feedUrl(location: string, base?: URL): URL {
-  let url: URL;
+type Exchanged = FetchResult & { contentType?: string };
+
+async function exchange(ctx: Context, startUrl: string, headers: Record<string, string>, deadline: Deadline): Promise<Exchanged> {
+  const { opts, policy, gate } = ctx;
+  const signal = deadline.signal;
+  let current = parseUrl(startUrl);
+  for (let hop = 0; ; hop++) {
+    // Every hop is checked again: a redirect is the server's choice of destination.
+    policy.checkUrl(current);
+    const release = await gate.acquire(current.hostname, signal);
+    deadline.start();
+    let gapMs: number | undefined;
+    try {
+      const res = await sendRequest(current, headers, signal, policy);
+      const status = res.statusCode ?? 0;
+      if (REDIRECT_STATUSES.has(status)) {
+        const location = res.headers.location;
+        // A redirect's body is never needed, and with agent:false the socket is not reused anyway.
+        res.destroy();
+        if (hop >= opts.maxRedirects) {
+          throw new FrontError('FEED_TOO_MANY_REDIRECTS', `more than ${opts.maxRedirects} redirects from ${startUrl}`, { permanent: true });
+        }
+        if (!location) throw new FrontError('FEED_HTTP_ERROR', `HTTP ${status} without Location from ${current.host}`);
+        current = parseUrl(location, current);
+        continue;
+      }
+      if (status === 304) {
+        res.destroy();
+        return { status: 'not-modified', finalUrl: current.href };
+      }
+      if (status < 200 || status > 299) {
+        res.destroy();
+        const retryAfterMs = RETRY_AFTER_STATUSES.has(status) ? parseRetryAfter(res.headers['retry-after'], Date.now()) : undefined;
+        // The host asked everyone to wait, not just this feed: its next turn is pushed back too.
+        if (retryAfterMs !== undefined) gapMs = Math.max(retryAfterMs, opts.minHostIntervalMs ?? 0);
+        throw httpError(status, current, retryAfterMs);
+      }
+      const declaredLength = Number(res.headers['content-length']);
+      if (Number.isFinite(declaredLength) && declaredLength > opts.maxBytes) {
+        res.destroy();
+        throw tooLarge(opts.maxBytes, current);
+      }
+      const raw = await readBody(res, opts.maxBytes, current, signal);
+      const contentType = res.headers['content-type'];
+      return {
+        status: 'ok',
+        finalUrl: current.href,
+        body: decodeBody(raw, contentType),
+        validators: responseValidators(res),
+        bytes: raw.length,
+        contentType,
+      };
+    } finally {
+      await release(gapMs);
+    }
+  }
+}
+
+/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else is ignored. */
+export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - nowMs;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
+}
+
+function parseUrl(location: string, base?: URL): URL {
   try {
-    url = new URL(location, base);
+    return new URL(location, base);
   } catch (err) {
     throw new FrontError('FEED_HTTP_ERROR', `invalid URL: ${location.slice(0, 200)}`, { permanent: true, cause: err });
   }
-  // Redirects are server-controlled: refuse file:, ftp:, data: and friends outright.
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FrontError('FEED_HTTP_ERROR', `unsupported URL scheme ${url.protocol}`, { permanent: true });
-  }
-  return url;
 }
 
-function requestHeaders(userAgent: string, validators: FetchValidators): Record<string, string> {
+function requestHeaders(userAgent: string, accept: string, validators: FetchValidators): Record<string, string> {
   const headers: Record<string, string> = {
     'User-Agent': userAgent,
-    Accept: ACCEPT,
+    Accept: accept,
     'Accept-Encoding': 'gzip, deflate, br',
   };
   if (validators.etag) headers['If-None-Match'] = validators.etag;
@@ -119,12 +171,13 @@ function requestHeaders(userAgent: string, validators: FetchValidators): Record<
   return headers;
 }
 
-function sendRequest(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+function sendRequest(url: URL, headers: Record<string, string>, signal: AbortSignal, policy: AddressPolicy): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const transport = url.protocol === 'https:' ? https : http;
     // agent:false: a fresh connection per request (Connection: close). Feeds live on many hosts and
     // are fetched hours apart, so pooling buys nothing, and a destroyed socket can never be reused.
-    const req = transport.request(url, { method: 'GET', headers, agent: false, signal }, resolve);
+    // lookup: the guard resolves and checks the addresses net then connects to (no second lookup).
+    const req = transport.request(url, { method: 'GET', headers, agent: false, signal, lookup: policy.lookup }, resolve);
     req.on('error', reject);
     req.end();
   });
@@ -163,24 +216,6 @@ async function readBody(res: IncomingMessage, maxBytes: number, url: URL, signal
   return Buffer.concat(chunks, total);
 }
 
-function contentDecoders(header: string | undefined, url: URL): NodeJS.ReadWriteStream[] {
-  const codings = (header ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
-  // Sync flush tolerates a missing gzip trailer, as browsers and undici do; a truly truncated body
-  // still fails later as malformed XML.
-  const lenient = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  // Codings are listed in the order they were applied, so undo them in reverse.
-  return codings.reverse().map((coding) => {
-    if (coding === 'gzip' || coding === 'x-gzip') return zlib.createGunzip(lenient);
-    // RFC 9110's "deflate" is the zlib format; raw-deflate servers are rare enough to not guess.
-    if (coding === 'deflate') return zlib.createInflate(lenient);
-    if (coding === 'br') return zlib.createBrotliDecompress();
-    throw new FrontError('FEED_HTTP_ERROR', `unsupported Content-Encoding ${coding} from ${url.host}`);
-  });
-}
-
 function responseValidators(res: IncomingMessage): FetchValidators {
   const validators: FetchValidators = {};
   const etag = res.headers.etag;
@@ -190,74 +225,10 @@ function responseValidators(res: IncomingMessage): FetchValidators {
   return validators;
 }
 
-/**
- * Bytes → text. A BOM is authoritative; then the declared charsets (Content-Type, then the XML
- * declaration). Servers often label latin1 bodies as UTF-8 or send no charset at all, so a body that
- * is not valid UTF-8 falls back to the declared legacy charset or windows-1252 (a superset of
- * ISO-8859-1, and what WHATWG decoders use for it) instead of producing U+FFFD everywhere.
- */
-function decodeBody(raw: Buffer, contentType: string | undefined): string {
-  const bom = sniffBom(raw);
-  if (bom) return stripBom(decodeAs(bom, raw));
-  const declared = [charsetFromContentType(contentType), charsetFromXmlDeclaration(raw)]
-    .map(canonicalEncoding)
-    .filter((enc): enc is string => enc !== undefined);
-  const legacy = declared.find((enc) => enc !== 'utf-8');
-  if (!legacy || declared.includes('utf-8')) {
-    try {
-      return stripBom(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch {
-      // Not UTF-8 despite the label: fall through to the legacy charset.
-    }
-  }
-  return stripBom(decodeAs(legacy ?? 'windows-1252', raw));
-}
-
-// Node ≥ 20.18.3 decodes windows-1252 as plain ISO-8859-1 (nodejs/node#56542), turning curly quotes,
-// dashes and € into C1 controls; so the 0x80–0x9F block is mapped by hand, per the WHATWG table.
-const CP1252_80_9F =
-  '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
-  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
-
-function decodeAs(encoding: string, raw: Buffer): string {
-  if (encoding !== 'windows-1252') return new TextDecoder(encoding).decode(raw);
-  return raw.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80] ?? c);
-}
-
-function sniffBom(raw: Buffer): string | undefined {
-  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) return 'utf-8';
-  if (raw[0] === 0xff && raw[1] === 0xfe) return 'utf-16le';
-  if (raw[0] === 0xfe && raw[1] === 0xff) return 'utf-16be';
-  return undefined;
-}
-
-function charsetFromContentType(contentType: string | undefined): string | undefined {
-  return /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
-}
-
-function charsetFromXmlDeclaration(raw: Buffer): string | undefined {
-  // The declaration is ASCII by definition, so reading the head as latin1 is safe for any charset.
-  const head = raw.subarray(0, 256).toString('latin1');
-  return /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head)?.[1];
-}
-
-/** The WHATWG name for a label, or undefined for labels TextDecoder does not know. */
-function canonicalEncoding(label: string | undefined): string | undefined {
-  if (!label) return undefined;
-  try {
-    return new TextDecoder(label).encoding;
-  } catch {
-    return undefined;
-  }
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function httpError(status: number, url: URL): FrontError {
+function httpError(status: number, url: URL, retryAfterMs: number | undefined): FrontError {
   const permanent = status >= 400 && status < 500 && !TRANSIENT_4XX.has(status);
-  return new FrontError('FEED_HTTP_ERROR', `HTTP ${status} from ${url.host}`, { permanent });
+  const asked = retryAfterMs !== undefined ? ` (Retry-After: ${Math.round(retryAfterMs / 1000)} s)` : '';
+  return new FrontError('FEED_HTTP_ERROR', `HTTP ${status} from ${url.host}${asked}`, { permanent, retryAfterMs });
 }
 
 function tooLarge(maxBytes: number, url: URL): FrontError {

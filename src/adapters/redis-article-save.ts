@@ -115,9 +115,11 @@ export async function saveArticleChunk(
       if (existing.feedId !== a.feedId) {
         // Resolved through an alias or shared URL: this item is a wire copy we folded in before.
         outcome = addSources(existing, a.sources) ? 'merged' : 'unchanged';
-      } else if (existing.title !== a.title || existing.summary !== a.summary) {
+      } else if (existing.title !== a.title || existing.summary !== a.summary || (a.fullText && a.fullText !== existing.fullText)) {
         existing.title = a.title;
         existing.summary = a.summary;
+        // Full text is only ever added: a later collect that skipped the page must not erase it.
+        if (a.fullText) existing.fullText = a.fullText;
         outcome = 'updated';
       } else {
         outcome = 'unchanged';

@@ -22,6 +22,8 @@ const FeedStateSchema = z.object({
   lastSuccessAt: z.string().optional(),
   lastError: z.string().optional(),
   lastErrorCode: z.string().optional(),
+  lastFailureAt: z.string().optional(),
+  nextAttemptAt: z.string().optional(),
   consecutiveFailures: z.number().int(),
   itemsSeen: z.number().int(),
   articlesAdded: z.number().int(),

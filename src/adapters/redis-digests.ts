@@ -64,6 +64,10 @@ export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
 
     listDigests,
 
+    async digestIds() {
+      return redis.zrevrange(k.digestsByPeriodEnd, 0, -1);
+    },
+
     async setDigestStatus(id, status) {
       for (let attempt = 0; attempt < 10; attempt++) {
         const json = await redis.get(k.digest(id));
@@ -72,6 +76,28 @@ export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
         if ((await cas.run([k.digest(id)], [json, next])) === 1) return;
       }
       throw new Error(`setDigestStatus(${id}): too many concurrent updates`);
+    },
+
+    async transitionDigest(id, from, to) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const json = await redis.get(k.digest(id));
+        if (!json) throw new FrontError('DIGEST_NOT_FOUND', `no digest with id ${id}`, { permanent: true });
+        const current = parseDigest(json);
+        if (!from.includes(current.status)) {
+          throw new FrontError('DIGEST_STATE', `digest ${id} is ${current.status}; only a ${from.join(' or ')} digest can become ${to}`, { permanent: true });
+        }
+        if ((await cas.run([k.digest(id)], [json, JSON.stringify({ ...current, status: to })])) === 1) return current.status;
+      }
+      throw new Error(`transitionDigest(${id}): too many concurrent updates`);
+    },
+
+    async getDigestBase(id) {
+      const json = await redis.get(k.digestBase(id));
+      return json ? parseDigest(json) : undefined;
+    },
+
+    async saveDigestBase(id, base) {
+      await redis.set(k.digestBase(id), JSON.stringify(Digest.parse(base)));
     },
 
     async storyHistory(storyIds) {

@@ -22,10 +22,19 @@ export function redisKeys(prefix: string) {
     /** hash { subject, html, text }: kept apart so listing digests never drags 60 KB of HTML along */
     digestRendered: (id: string) => `${p}digest:${id}:rendered`,
     digestsByPeriodEnd: `${p}digests:by-period-end`,
+    /** the digest as built, before editors' changes */
+    digestBase: (id: string) => `${p}digest:${id}:base`,
+    /** lists of JSON audit entries, newest first: every digest, and one digest's */
+    audit: `${p}audit`,
+    auditOfDigest: (id: string) => `${p}audit:digest:${id}`,
     storyHistory: `${p}stories:last-digest`,
     subscriber: (id: string) => `${p}subscriber:${id}`,
     /** set (with a TTL) while a confirmation email to this subscriber is recent */
     confirmationSent: (id: string) => `${p}subscriber:${id}:confirmation-sent`,
+    /** set (with a TTL) while a confirmation email to this inbox (normalised mailbox, hashed) is recent */
+    mailboxThrottle: (mailboxHash: string) => `${p}mailbox:${mailboxHash}:confirmation-sent`,
+    /** hash keyed hash of an address → JSON { reason, at }: addresses erased or removed stay suppressed */
+    suppressed: `${p}subscribers:suppressed`,
     /** the Lua scripts build subscriber keys from this, since the id is only known inside them */
     subscriberPrefix: `${p}subscriber:`,
     subscriberEmails: `${p}subscribers:by-email`,

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Store } from '../pipeline/ports.ts';
 import type { SaveOptions } from './redis-article-save.ts';
 import { DEFAULT_SAVE_OPTIONS, createArticleStore } from './redis-articles.ts';
+import { createAuditLog } from './redis-audit.ts';
+import { createSubscriberCounts } from './redis-subscriber-counts.ts';
 import { createDigestStore } from './redis-digests.ts';
 import { redisKeys } from './redis-keys.ts';
 import { createDeliveryLedger } from './redis-ledger.ts';
@@ -18,5 +20,7 @@ export function createRedisStore(redis: Redis, prefix: string, options: Partial<
     ...createDigestStore(redis, k),
     ...createSubscriberStore(redis, k),
     ...createDeliveryLedger(redis, k),
+    ...createAuditLog(redis, k),
+    ...createSubscriberCounts(redis, k),
   };
 }

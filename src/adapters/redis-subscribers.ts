@@ -1,72 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Language, Subscriber, SubscriberStatus } from '../domain/model.ts';
-import type { SubscriberStore } from '../pipeline/ports.ts';
-import { defineScript, execPipeline, type RedisKeys } from './redis-keys.ts';
+import { FrontError } from '../domain/errors.ts';
+import { Subscriber, SubscriberStatus } from '../domain/model.ts';
+import type { SubscriberFields, SubscriberStore, SuppressionEntry, UpsertOutcome } from '../pipeline/ports.ts';
+import { chunk, defineScript, execPipeline, type RedisKeys } from './redis-keys.ts';
+import { UPSERT_LUA, TRANSITION_LUA, UPDATE_LUA, FORGET_LUA, FORGET_DELIVERY_LUA, REMOVE_LUA, SET_STATUS_LUA } from './redis-subscriber-scripts.ts';
 
-/**
- * The email index and the subscriber hash are written in one script: two concurrent sign-ups of
- * the same address (a double-clicked form, an import racing the web) must yield one subscriber.
- * Subscriber keys are built inside the script because the id is only known there; that is fine
- * on a single Redis (Frontera does not run on Cluster).
- * ARGV: emailKey, email, name, hasName, status, now, newId, subscriberPrefix, statusPrefix,
- * onlyFrom (comma-separated statuses an existing subscriber may move from; '' = any), lang (the
- * edition, en|es; '' = leave as it is).
- */
-const UPSERT_LUA = `
-local id = redis.call('HGET', KEYS[1], ARGV[1])
-if (not id) or redis.call('EXISTS', ARGV[8] .. id) == 0 then
-  id = id or ARGV[7]
-  local key = ARGV[8] .. id
-  redis.call('HSET', KEYS[1], ARGV[1], id)
-  redis.call('HSET', key, 'id', id, 'email', ARGV[2], 'status', ARGV[5], 'createdAt', ARGV[6], 'updatedAt', ARGV[6])
-  if ARGV[4] == '1' and ARGV[3] ~= '' then redis.call('HSET', key, 'name', ARGV[3]) end
-  if ARGV[11] ~= '' then redis.call('HSET', key, 'lang', ARGV[11]) end
-  redis.call('SADD', ARGV[9] .. ARGV[5], id)
-  return id
-end
-local key = ARGV[8] .. id
-local changed = false
-local old = redis.call('HGET', key, 'status')
-local allowed = ARGV[10] == '' or (old and string.find(',' .. ARGV[10] .. ',', ',' .. old .. ',', 1, true))
-if old ~= ARGV[5] and allowed then
-  if old then redis.call('SREM', ARGV[9] .. old, id) end
-  redis.call('SADD', ARGV[9] .. ARGV[5], id)
-  redis.call('HSET', key, 'status', ARGV[5])
-  changed = true
-end
-if ARGV[4] == '1' then
-  local oldName = redis.call('HGET', key, 'name')
-  if ARGV[3] == '' then
-    if oldName then redis.call('HDEL', key, 'name'); changed = true end
-  elseif oldName ~= ARGV[3] then
-    redis.call('HSET', key, 'name', ARGV[3]); changed = true
-  end
-end
-if ARGV[11] ~= '' and redis.call('HGET', key, 'lang') ~= ARGV[11] then
-  redis.call('HSET', key, 'lang', ARGV[11]); changed = true
-end
-if changed then redis.call('HSET', key, 'updatedAt', ARGV[6]) end
-return id`;
-
-/** ARGV: id, status, now, subscriberPrefix, statusPrefix. Shared with the ledger's bounce path. */
-export const SET_STATUS_LUA = `
-local key = ARGV[4] .. ARGV[1]
-local old = redis.call('HGET', key, 'status')
-if not old then return 0 end
-if old ~= ARGV[2] then
-  redis.call('SREM', ARGV[5] .. old, ARGV[1])
-  redis.call('SADD', ARGV[5] .. ARGV[2], ARGV[1])
-  redis.call('HSET', key, 'status', ARGV[2], 'updatedAt', ARGV[3])
-end
-return 1`;
-
-/** KEYS: emails hash, subscriber hash. ARGV: emailKey, id, statusPrefix */
-const REMOVE_LUA = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
-local status = redis.call('HGET', KEYS[2], 'status')
-if status then redis.call('SREM', ARGV[3] .. status, ARGV[2]) end
-return redis.call('DEL', KEYS[2])`;
+/** Lua's cjson turns an empty table into [] and back; an object literal keeps `pairs` happy either way. */
+function fieldsJson(fields: SubscriberFields | undefined): string {
+  const clean = Object.fromEntries(Object.entries(fields ?? {}).filter(([, v]) => typeof v === 'string'));
+  return JSON.stringify(clean);
+}
 
 /** The index key of an address: addresses differing only in case or spaces are one subscriber. */
 export const emailKey = (email: string) => email.normalize('NFC').trim().toLowerCase();
@@ -75,6 +19,10 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
   const upsert = defineScript(redis, 'fronteraUpsertSubscriber', UPSERT_LUA);
   const setStatus = defineScript(redis, 'fronteraSetSubscriberStatus', SET_STATUS_LUA);
   const remove = defineScript(redis, 'fronteraRemoveSubscriber', REMOVE_LUA);
+  const transition = defineScript(redis, 'fronteraTransitionSubscriber', TRANSITION_LUA);
+  const update = defineScript(redis, 'fronteraUpdateSubscriber', UPDATE_LUA);
+  const forget = defineScript(redis, 'fronteraForgetSubscriber', FORGET_LUA);
+  const forgetDelivery = defineScript(redis, 'fronteraForgetDelivery', FORGET_DELIVERY_LUA);
   const statusPrefix = k.subscribersByStatus('' as SubscriberStatus);
 
   async function getSubscriber(id: string): Promise<Subscriber | undefined> {
@@ -82,35 +30,102 @@ export function createSubscriberStore(redis: Redis, k: RedisKeys): SubscriberSto
     return Object.keys(h).length ? Subscriber.parse(h) : undefined;
   }
 
+  async function addSubscriber(input: Parameters<SubscriberStore['upsertSubscriber']>[0]) {
+    const { email, name, status, onlyFrom } = input;
+    const trimmed = email.normalize('NFC').trim();
+    const [id, outcome] = (await upsert.run(
+      [k.subscriberEmails, k.suppressed],
+      [
+        emailKey(trimmed),
+        trimmed,
+        name?.trim() ?? '',
+        name === undefined ? '0' : '1',
+        SubscriberStatus.parse(status),
+        new Date().toISOString(),
+        `sub_${randomBytes(10).toString('hex')}`,
+        k.subscriberPrefix,
+        statusPrefix,
+        // '-' matches no status: create-only (an import never overwrites who is already there).
+        input.createOnly ? '-' : (onlyFrom ?? []).map((st) => SubscriberStatus.parse(st)).join(','),
+        input.suppressionHash ?? '',
+        input.allowSuppressed ? '1' : '0',
+        fieldsJson(input.fields),
+      ],
+    )) as [string, UpsertOutcome];
+    if (outcome === 'suppressed') return { outcome };
+    const subscriber = await getSubscriber(id);
+    if (!subscriber) throw new Error(`subscriber ${id} vanished right after upsert`);
+    return { outcome, subscriber };
+  }
+
   return {
-    async upsertSubscriber({ email, name, status, onlyFrom, lang }) {
-      const trimmed = email.normalize('NFC').trim();
-      const id = (await upsert.run(
-        [k.subscriberEmails],
-        [
-          emailKey(trimmed),
-          trimmed,
-          name?.trim() ?? '',
-          name === undefined ? '0' : '1',
-          SubscriberStatus.parse(status),
-          new Date().toISOString(),
-          `sub_${randomBytes(10).toString('hex')}`,
-          k.subscriberPrefix,
-          statusPrefix,
-          (onlyFrom ?? []).map((st) => SubscriberStatus.parse(st)).join(','),
-          lang === undefined ? '' : Language.parse(lang),
-        ],
-      )) as string;
-      const sub = await getSubscriber(id);
-      if (!sub) throw new Error(`subscriber ${id} vanished right after upsert`);
-      return sub;
+    addSubscriber,
+
+    async upsertSubscriber(input) {
+      const { subscriber } = await addSubscriber(input);
+      if (!subscriber) throw new FrontError('SUBSCRIBER_SUPPRESSED', 'This address is on the suppression list', { permanent: true });
+      return subscriber;
     },
 
     getSubscriber,
 
-    async claimConfirmationSlot(id, ttlMs) {
+    async transitionSubscriber(id, to, opts = {}) {
+      const [previous, changed] = (await transition.run(
+        [],
+        [id, SubscriberStatus.parse(to), new Date().toISOString(), k.subscriberPrefix, statusPrefix, (opts.from ?? []).join(','), fieldsJson(opts.fields)],
+      )) as [string, number];
+      return previous === '' ? { changed: false } : { previous: SubscriberStatus.parse(previous), changed: changed === 1 };
+    },
+
+    async themeChoices(ids) {
+      const pipe = redis.pipeline();
+      for (const id of ids) pipe.hget(k.subscriber(id), 'themes');
+      const values = (await execPipeline(pipe)) as (string | null)[];
+      return new Map(ids.map((id, i) => [id, values[i] || undefined]));
+    },
+
+    async updateSubscriber(id, fields) {
+      const ok = await update.run([k.subscriber(id)], [new Date().toISOString(), fieldsJson(fields)]);
+      return ok === 1 ? getSubscriber(id) : undefined;
+    },
+
+    async claimMailboxSlot(mailboxHash, ttlMs) {
       // SET NX PX: two form posts racing each other get one slot, and the slot expires by itself.
-      return (await redis.set(k.confirmationSent(id), '1', 'PX', ttlMs, 'NX')) === 'OK';
+      return (await redis.set(k.mailboxThrottle(mailboxHash), '1', 'PX', ttlMs, 'NX')) === 'OK';
+    },
+
+    async releaseMailboxSlot(mailboxHash) {
+      await redis.del(k.mailboxThrottle(mailboxHash));
+    },
+
+    async getSuppression(hash) {
+      const raw = await redis.hget(k.suppressed, hash);
+      return raw ? (JSON.parse(raw) as SuppressionEntry) : undefined;
+    },
+
+    async suppress(hash, entry) {
+      await redis.hset(k.suppressed, hash, JSON.stringify(entry));
+    },
+
+    async unsuppress(hash) {
+      await redis.hdel(k.suppressed, hash);
+    },
+
+    async forgetSubscriber(id, hash, entry) {
+      const sub = await getSubscriber(id);
+      let ledgerEntries = 0;
+      // Every digest's ledger, not only the audiences we know of: a record may outlive its audience entry.
+      const digestIds = await redis.zrange(k.digestsByPeriodEnd, 0, -1);
+      for (const part of chunk(digestIds, 200)) {
+        const pipe = redis.pipeline();
+        for (const digestId of part) forgetDelivery.queue(pipe, [k.deliveries(digestId), k.audience(digestId), k.deliveryCounts(digestId)], [id]);
+        ledgerEntries += ((await execPipeline(pipe)) as number[]).reduce((a, b) => a + b, 0);
+      }
+      await forget.run(
+        [k.subscriberEmails, k.subscriber(id), k.suppressed, k.confirmationSent(id)],
+        [sub ? emailKey(sub.email) : '', id, statusPrefix, hash, JSON.stringify(entry)],
+      );
+      return { ledgerEntries };
     },
 
     async findByEmail(email) {

@@ -1,67 +1,115 @@
 import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
-import { Language, SubscriberStatus } from '../domain/model.ts';
+import { ConsentEnd, ConsentSource, Language, SubscriberStatus, type Subscriber } from '../domain/model.ts';
+import { suppressionHash } from '../pipeline/mailbox.ts';
 import type { SubscriberStore } from '../pipeline/ports.ts';
+import { emailKey } from './redis-subscribers.ts';
 import { formatCsv, parseCsv } from './csv.ts';
 
 /**
- * Export and import of subscribers: the backup path. Export writes email, name and status (ids and
- * timestamps are the store's own and are recreated on import). A row without a status imports as
- * `pending`, never `confirmed`: confirmation is consent, and a file cannot prove it.
+ * Export and import of subscribers: the backup path. Export writes email, name, status and the
+ * consent record (source, when asked and confirmed, the keyed IP hash, how it ended) and the
+ * preferences; ids are the store's own and are recreated on import. A row without a status
+ * imports as `pending`, never `confirmed`: confirmation is consent, and a file cannot prove it.
+ * Import never overwrites: an address already stored is left as it is, a second row for the same
+ * address is reported as a duplicate, and a suppressed address (unsubscribed, bounced, removed or
+ * erased) is reported and not brought back.
  */
 
 export type SubscriberFormat = 'csv' | 'json';
 export interface ImportResult {
   added: number;
-  updated: number;
+  /** Already stored (and not suppressed): left exactly as it was. */
+  unchanged: number;
+  /** A later row for an address seen earlier in the file; `first` is that earlier line. */
+  duplicates: { line: number; first: number }[];
+  /** Rows for addresses that opted out, bounced or were erased: not imported. */
+  suppressed: { line: number; reason: string }[];
   /** CSV: the line the record starts on; JSON: the 1-based position in the array. */
   invalid: { line: number; reason: string }[];
 }
+
+/** The consent and preference columns, in export order, after email, name and status. */
+const RECORD_FIELDS = ['source', 'requestedAt', 'confirmedAt', 'ipHash', 'endedReason', 'endedAt', 'themes', 'pausedUntil', 'lang'] as const;
+type RecordField = (typeof RECORD_FIELDS)[number];
+const ENDED: ReadonlySet<string> = new Set(['unsubscribed', 'bounced']);
 
 const Email = z.email();
 const Row = z.object({
   email: z.string(),
   name: z.string().optional().nullable(),
   status: z.string().optional().nullable(),
-  lang: z.string().optional().nullable(),
+  ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, z.string().optional().nullable()])),
 });
-type Row = { line: number; email: string; name?: string; status: SubscriberStatus; lang?: Language };
+type Row = { line: number; email: string; name?: string; status: SubscriberStatus; fields: Partial<Record<RecordField, string>> };
+
+/** A bounce recorded by the ledger sets only the status; the record names the reason anyway. */
+function recordOf(s: Subscriber): Record<RecordField, string> {
+  const out = Object.fromEntries(RECORD_FIELDS.map((f) => [f, (s[f] as string | undefined) ?? ''])) as Record<RecordField, string>;
+  if (!out.endedReason && ENDED.has(s.status)) out.endedReason = s.status;
+  return out;
+}
 
 export async function exportSubscribers(store: SubscriberStore, format: SubscriberFormat): Promise<string> {
   const subs = await store.listSubscribers();
   if (format === 'json') {
-    const rows = subs.map((s) => ({ email: s.email, ...(s.name ? { name: s.name } : {}), status: s.status, ...(s.lang ? { lang: s.lang } : {}) }));
+    const rows = subs.map((s) => {
+      const record = Object.fromEntries(Object.entries(recordOf(s)).filter(([, v]) => v !== ''));
+      return { email: s.email, ...(s.name ? { name: s.name } : {}), status: s.status, ...record };
+    });
     return `${JSON.stringify(rows, null, 2)}\n`;
   }
-  return formatCsv([['email', 'name', 'status', 'lang'], ...subs.map((s) => [s.email, s.name ?? '', s.status, s.lang ?? ''])]);
+  return formatCsv([
+    ['email', 'name', 'status', ...RECORD_FIELDS],
+    ...subs.map((s) => {
+      const r = recordOf(s);
+      return [s.email, s.name ?? '', s.status, ...RECORD_FIELDS.map((f) => r[f])];
+    }),
+  ]);
 }
 
-export async function importSubscribers(store: SubscriberStore, text: string, format: SubscriberFormat): Promise<ImportResult> {
+export async function importSubscribers(
+  store: SubscriberStore,
+  text: string,
+  format: SubscriberFormat,
+  opts: { secret: string },
+): Promise<ImportResult> {
   const invalid: ImportResult['invalid'] = [];
   const rows = format === 'json' ? readJson(text, invalid) : readCsv(text, invalid);
-  let added = 0;
-  let updated = 0;
-  // Rows for the same address run in file order (the last one wins); different addresses run a
-  // few at a time, since each upsert is a couple of round trips.
-  const groups = new Map<string, Row[]>();
+  const result: ImportResult = { added: 0, unchanged: 0, duplicates: [], suppressed: [], invalid };
+  // The first row for an address is the one imported; later ones are reported, never merged.
+  const first = new Map<string, number>();
+  const unique: Row[] = [];
   for (const row of rows) {
-    const key = row.email.toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const key = emailKey(row.email);
+    const seen = first.get(key);
+    if (seen !== undefined) result.duplicates.push({ line: row.line, first: seen });
+    else {
+      first.set(key, row.line);
+      unique.push(row);
+    }
   }
-  const queue = [...groups.values()];
+  const queue = [...unique];
   const worker = async () => {
-    for (let group = queue.shift(); group; group = queue.shift()) {
-      for (const row of group) {
-        const existed = (await store.findByEmail(row.email)) !== undefined;
-        await store.upsertSubscriber({ email: row.email, name: row.name, status: row.status, lang: row.lang });
-        if (existed) updated++;
-        else added++;
-      }
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      const fields = { ...row.fields, source: row.fields.source || 'import' };
+      const { outcome, subscriber } = await store.addSubscriber({
+        email: row.email,
+        ...(row.name === undefined ? {} : { name: row.name }),
+        status: row.status,
+        fields,
+        createOnly: true,
+        suppressionHash: suppressionHash(opts.secret, row.email),
+      });
+      if (outcome === 'suppressed') result.suppressed.push({ line: row.line, reason: 'on the suppression list (removed or erased)' });
+      else if (outcome === 'created') result.added++;
+      else if (subscriber && ENDED.has(subscriber.status)) result.suppressed.push({ line: row.line, reason: `already ${subscriber.status}` });
+      else result.unchanged++;
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  invalid.sort((a, b) => a.line - b.line);
-  return { added, updated, invalid };
+  for (const list of [result.invalid, result.duplicates, result.suppressed]) list.sort((a, b) => a.line - b.line);
+  return result;
 }
 
 function readCsv(text: string, invalid: ImportResult['invalid']): Row[] {
@@ -79,7 +127,8 @@ function readCsv(text: string, invalid: ImportResult['invalid']): Row[] {
       continue;
     }
     const get = (name: string) => (col(name) >= 0 ? rec.fields[col(name)] : undefined);
-    const row = validate(rec.line, get('email') ?? '', get('name'), get('status'), invalid, get('lang'));
+    const extra = Object.fromEntries(RECORD_FIELDS.map((f) => [f, get(f.toLowerCase())]));
+    const row = validate(rec.line, get('email') ?? '', get('name'), get('status'), extra, invalid);
     if (row) rows.push(row);
   }
   return rows;
@@ -97,22 +146,36 @@ function readJson(text: string, invalid: ImportResult['invalid']): Row[] {
   data.forEach((item, i) => {
     const parsed = Row.safeParse(item);
     if (!parsed.success) {
-      invalid.push({ line: i + 1, reason: `expected { email, name?, status?, lang? }: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+      invalid.push({ line: i + 1, reason: `expected { email, name?, status? }: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
       return;
     }
-    const row = validate(i + 1, parsed.data.email, parsed.data.name ?? undefined, parsed.data.status ?? undefined, invalid, parsed.data.lang ?? undefined);
+    const data = parsed.data as Record<string, string | null | undefined>;
+    const extra = Object.fromEntries(RECORD_FIELDS.map((f) => [f, data[f] ?? undefined]));
+    const row = validate(i + 1, parsed.data.email, parsed.data.name ?? undefined, parsed.data.status ?? undefined, extra, invalid);
     if (row) rows.push(row);
   });
   return rows;
 }
+
+const FieldChecks: Record<RecordField, z.ZodType<string>> = {
+  source: ConsentSource,
+  requestedAt: z.iso.datetime(),
+  confirmedAt: z.iso.datetime(),
+  ipHash: z.string().regex(/^[0-9a-f]{64}$/),
+  endedReason: ConsentEnd,
+  endedAt: z.iso.datetime(),
+  themes: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/),
+  pausedUntil: z.iso.datetime(),
+  lang: Language,
+};
 
 function validate(
   line: number,
   rawEmail: string,
   rawName: string | undefined,
   rawStatus: string | undefined,
+  extra: Record<string, string | undefined>,
   invalid: ImportResult['invalid'],
-  rawLang?: string,
 ): Row | undefined {
   const email = rawEmail.normalize('NFC').trim();
   if (!Email.safeParse(email).success) {
@@ -125,12 +188,16 @@ function validate(
     invalid.push({ line, reason: `unknown status "${statusText}" (expected ${SubscriberStatus.options.join(', ')})` });
     return undefined;
   }
-  const langText = rawLang?.trim().toLowerCase();
-  const lang = langText ? Language.safeParse(langText) : undefined;
-  if (lang && !lang.success) {
-    invalid.push({ line, reason: `unknown lang "${langText}" (expected ${Language.options.join(', ')})` });
-    return undefined;
+  const fields: Row['fields'] = {};
+  for (const f of RECORD_FIELDS) {
+    const value = extra[f]?.trim();
+    if (!value) continue;
+    if (!FieldChecks[f].safeParse(value).success) {
+      invalid.push({ line, reason: `invalid ${f} "${value.slice(0, 40)}"` });
+      return undefined;
+    }
+    fields[f] = value;
   }
   const name = rawName?.normalize('NFC').trim();
-  return { line, email, status: status.data, ...(name ? { name } : {}), ...(lang?.success ? { lang: lang.data } : {}) };
+  return { line, email, status: status.data, fields, ...(name ? { name } : {}) };
 }

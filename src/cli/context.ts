@@ -1,6 +1,6 @@
 import { createApp, type App } from '../app.ts';
 import { loadConfig, type AppConfig } from '../config/index.ts';
-import { startWorkers, type Workers } from '../workers/index.ts';
+import type { Workers } from '../workers/index.ts';
 import { UsageError } from './usage-error.ts';
 
 export { UsageError };
@@ -16,14 +16,22 @@ export interface CliContext {
  * simply shares the jobs.
  */
 export async function withApp<T>(
-  opts: { workers?: ('collect' | 'build' | 'send')[]; config?: AppConfig },
+  opts: {
+    workers?: ('collect' | 'build' | 'send')[];
+    config?: AppConfig;
+    /** Checks that need the store but must fail before any worker starts or any job is queued. */
+    preflight?: (app: App) => Promise<void>;
+  },
   fn: (ctx: CliContext) => Promise<T>,
 ): Promise<T> {
   const config = opts.config ?? loadConfig();
   // One-shot commands print their own progress; JSON logs below `error` would only interleave.
   const app = await createApp(config, { defaultLogLevel: 'error' });
-  const workers = opts.workers && opts.workers.length > 0 ? startWorkers(app, opts.workers) : undefined;
+  let workers: Workers | undefined;
   try {
+    await opts.preflight?.(app);
+    // Loaded only when needed: the workers pull in MJML, which `status` or `digest list` never use.
+    if (opts.workers && opts.workers.length > 0) workers = (await import('../workers/index.ts')).startWorkers(app, opts.workers);
     return await fn({ app, workers });
   } finally {
     await workers?.close();

@@ -1,83 +1,101 @@
-import { ConfigError } from '../config/index.ts';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/errors.ts';
 import { describeError } from '../domain/errors.ts';
-import { stopPrivateRedis } from '../adapters/private-redis.ts';
+import { EXIT } from './exit-codes.ts';
+import { COMMANDS, topLevelHelp, type CommandSpec } from './registry.ts';
+import { didYouMean } from './suggest.ts';
 import { UsageError } from './usage-error.ts';
-import { resolve } from 'node:path';
 
-const HELP = `frontera — weekly digest of coverage on Mexico's fight against the cartels and US–Mexico relations
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
-Pipeline (enqueue BullMQ jobs and wait, showing progress; --no-wait prints job ids and returns):
-  collect [--feed ID]...              fetch feeds now
-  build [--from DATE] [--to DATE]     build a draft digest for the window (default: since the last digest)
-  send DIGEST_ID [--to EMAIL]         send to confirmed subscribers (exactly once each); --to sends one test copy
-  run                                 collect → build → send
-Digests:
-  preview [DIGEST_ID] [--out FILE]    write the rendered HTML (default: the latest digest)
-  digest list [--json] | digest show ID [--json]
-  deliveries list ID [--state uncertain]   who got what; resolve ID EMAIL --as sent|failed reconciles
-                                      an uncertain delivery (failed: the next send retries it)
-Feeds:
-  feeds list [--json] | feeds check URL [--json]
-Subscribers:
-  subscribers add|list|remove|import FILE|export [--format csv|json]
-Services:
-  worker [--no-schedules]             run the workers and upsert the schedules
-  web [--port 3000] [--host 127.0.0.1] subscribe / confirm / one-click unsubscribe / archive pages
-  status [--json]                     queue counts, last runs, feed health, deliveries
-  demo                                the whole pipeline on bundled sample feeds
-  stop                                stop the private Redis started without REDIS_URL
+/** Options before a `--` end-of-options marker: only those can ask for help. */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
-Configuration: environment variables (config/.env.example) and CONFIG_DIR/{feeds,topic}.yaml.`;
-
-type Command = (argv: string[]) => Promise<number>;
-
-// Loaded on demand: `frontera status` should not pay for MJML, Fastify and the demo's SMTP server.
-const COMMANDS: Record<string, Command> = {
-  collect: async (a) => (await import('./commands/pipeline.ts')).collectCommand(a),
-  build: async (a) => (await import('./commands/pipeline.ts')).buildCommand(a),
-  send: async (a) => (await import('./commands/pipeline.ts')).sendCommand(a),
-  run: async (a) => (await import('./commands/pipeline.ts')).runCommand(a),
-  preview: async (a) => (await import('./commands/digests.ts')).previewCommand(a),
-  digest: async (a) => (await import('./commands/digests.ts')).digestCommand(a),
-  deliveries: async (a) => (await import('./commands/deliveries.ts')).deliveriesCommand(a),
-  feeds: async (a) => (await import('./commands/feeds.ts')).feedsCommand(a),
-  subscribers: async (a) => (await import('./commands/subscribers.ts')).subscribersCommand(a),
-  worker: async (a) => (await import('./commands/services.ts')).workerCommand(a),
-  web: async (a) => (await import('./commands/services.ts')).webCommand(a),
-  status: async (a) => (await import('./commands/status.ts')).statusCommand(a),
-  demo: async () => (await import('./commands/demo.ts')).demoCommand(),
-  stop: async () => {
-    const stopped = await stopPrivateRedis(resolve(process.env.DATA_DIR || '.data'));
-    console.log(stopped ? 'private Redis stopped' : 'no private Redis recorded in DATA_DIR');
-    return 0;
-  },
-};
+/**
+ * node:util parseArgs errors name the problem in the library's words ("Unknown option '--fom'.
+ * To specify a positional argument…"); say it in the operator's, with a suggestion.
+ */
+function explainParseError(err: { code: string; message: string }, spec: CommandSpec): string {
+  const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const name = quoted.replace(/^-+/, '');
+      return `unknown option ${quoted}${didYouMean(name, spec.options).replace(/"([^"]+)"/, '"--$1"')}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(err.message)
+        ? `${quoted.split(' ')[0]} needs a value`
+        : `${quoted.split(' ')[0]} does not take a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}"`;
+    default:
+      return err.message;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(HELP);
-    return name ? 0 : 2;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(version());
+    return EXIT.OK;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`frontera: unknown command "${name}"\n\n${HELP}`);
-    return 2;
+  if (!name) {
+    console.error(topLevelHelp(version()));
+    return EXIT.USAGE;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const spec = topic ? COMMANDS[topic] : undefined;
+    console.log(spec ? spec.help : topLevelHelp(version()));
+    return topic && !spec ? EXIT.USAGE : EXIT.OK;
+  }
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!spec) {
+    console.error(`frontera: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}; \`frontera --help\` lists them`);
+    return EXIT.USAGE;
+  }
+  if (wantsHelp(rest)) {
+    console.log(spec.help);
+    return EXIT.OK;
+  }
+  // A missing or mistyped subcommand is caught before the command opens Redis. An unknown one that
+  // resembles nothing known is left to the command itself, which may know more than this table.
+  const sub = rest[0];
+  if (spec.subcommands && (!sub || sub.startsWith('-') || (!spec.subcommands.includes(sub) && didYouMean(sub, spec.subcommands)))) {
+    console.error(`frontera ${name}: ${sub ? `unknown subcommand "${sub}"${didYouMean(sub, spec.subcommands)}` : 'needs a subcommand'}\n${spec.help}`);
+    return EXIT.USAGE;
   }
   try {
-    return await command(rest);
+    const run = await spec.load();
+    return await run(rest);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
-      return 2;
+      return EXIT.USAGE;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`frontera ${name}: ${(err as Error).message}`);
-      return 2;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`frontera ${name}: ${explainParseError(err as { code: string; message: string }, spec)}\n${spec.help.split('\n')[0]}`);
+      return EXIT.USAGE;
     }
-    const { code, message } = describeError(err);
-    console.error(`frontera ${name}: ${code}: ${message}`);
-    return 1;
+    if (err instanceof UsageError) {
+      const sub = rest[0];
+      if (spec.subcommands && sub && !sub.startsWith('-') && !spec.subcommands.includes(sub)) {
+        console.error(`frontera ${name}: unknown subcommand "${sub}"${didYouMean(sub, spec.subcommands)}\n${spec.help}`);
+      } else {
+        console.error(`frontera ${name}: ${err.message}`);
+      }
+      return EXIT.USAGE;
+    }
+    const { code: errorCode, message } = describeError(err);
+    console.error(`frontera ${name}: ${errorCode}: ${message}`);
+    return EXIT.FAILED;
   }
 }
 

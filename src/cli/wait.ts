@@ -17,6 +17,8 @@ export async function waitForJobs<T>(
   ids: string[],
   onTick?: (finished: Finished<T>[], pending: number) => void | Promise<void>,
   pollMs = 250,
+  /** Report a job that failed and waits for a delayed retry as failed now (collect's backoff is minutes to hours). */
+  settleRetries = false,
 ): Promise<Finished<T>[]> {
   const finished = new Map<string, Finished<T>>();
   while (finished.size < ids.length) {
@@ -25,6 +27,14 @@ export async function waitForJobs<T>(
       const state = await queue.getJobState(id);
       if (state === 'unknown') {
         finished.set(id, { id, state: 'failed', error: 'job disappeared from the queue' });
+        continue;
+      }
+      if (settleRetries && state === 'delayed') {
+        const job: Job | undefined = await queue.getJob(id);
+        if (job && job.attemptsMade > 0) {
+          const at = new Date(job.timestamp + (job.delay ?? 0)).toISOString();
+          finished.set(id, { id, state: 'failed', error: `${job.failedReason} (retry scheduled for ${at})` });
+        }
         continue;
       }
       if (state !== 'completed' && state !== 'failed') continue;

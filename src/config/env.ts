@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -18,6 +19,21 @@ const url = (protocols: string[]) =>
     },
     { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
   );
+
+const emailList = z
+  .string()
+  .transform((v) => v.split(/[,;\s]+/).filter(Boolean))
+  .pipe(z.array(z.email('must be a comma-separated list of email addresses')));
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** "mon 09:00" → the cron pattern "0 9 * * 1" (read in DIGEST_TZ). */
+const sendAt = z
+  .string()
+  .regex(/^(sun|mon|tue|wed|thu|fri|sat)\s+([01]?\d|2[0-3]):([0-5]\d)$/i, 'must be a day and a time such as "mon 09:00"')
+  .transform((v) => {
+    const [, day, hour, minute] = /^(\w{3})\s+(\d+):(\d+)$/.exec(v.toLowerCase())!;
+    return { label: v, cron: `${Number(minute)} ${Number(hour)} * * ${DAYS.indexOf(day!)}` };
+  });
 
 /**
  * Every environment variable Frontera reads. config/.env.example documents each one; keep the two
@@ -49,15 +65,42 @@ export const EnvSchema = z.object({
   DIGEST_MAX_STORIES: int(1, 100).default(24),
   DIGEST_MAX_PER_THEME: int(1, 50).default(6),
   AUTO_SEND: bool.default(false),
+  /** Send the week's draft at this time unless an editor held or discarded it. */
+  SEND_AT: sendAt.optional(),
+  /** Mailed "draft ready" when the weekly build makes a draft. */
+  EDITOR_EMAILS: emailList.default([]),
+  /** Where `send ID --test` sends proof copies. */
+  REVIEWER_EMAILS: emailList.default([]),
+  /** scrypt hash from `frontera admin hash-password`; unset: /admin is disabled. */
+  ADMIN_PASSWORD_HASH: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be the output of `frontera admin hash-password`').optional(),
   COLLECT_EVERY_HOURS: int(1, 168).default(3),
   FETCH_TIMEOUT_MS: int(1000, 120_000).default(20_000),
   FETCH_MAX_BYTES: int(10_000, 50_000_000).default(5_000_000),
   FETCH_MAX_REDIRECTS: int(0, 10).default(3),
   FETCH_CONCURRENCY: int(1, 32).default(4),
+  /** Private destinations the fetcher may reach: comma-separated hosts, addresses, CIDR ranges. */
+  FETCH_ALLOW_PRIVATE: z
+    .string()
+    .refine(
+      (v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((s) => (s.includes('/') ? ipaddr.isValidCIDR(s) : /^[\w.:\[\]-]+$/.test(s))),
+      'must be comma-separated host names, IP addresses or CIDR ranges such as 127.0.0.0/8',
+    )
+    .optional(),
+  /** Pause between two requests to one host (feeds and article pages), across all workers. */
+  FETCH_HOST_INTERVAL_MS: int(0, 600_000).default(1000),
   SEND_BATCH_SIZE: int(1, 1000).default(100),
   SEND_CONCURRENCY: int(1, 32).default(2),
   CONFIG_DIR: z.string().default('config'),
   DATA_DIR: z.string().default('.data'),
+  /** Confirmation links expire after this many days. */
+  CONFIRM_TOKEN_DAYS: int(1, 90).default(7),
+  /** Per client IP: sign-up form posts per hour, and other state-changing posts per minute. */
+  RATE_LIMIT_SUBSCRIBE_PER_HOUR: int(1, 100_000).default(10),
+  RATE_LIMIT_ACTIONS_PER_MINUTE: int(1, 100_000).default(60),
+  /** Behind a reverse proxy, take the client IP from X-Forwarded-For (else every reader shares one limit). */
+  WEB_TRUST_PROXY: bool.default(false),
+  /** Optional file of disposable email domains, one per line ('#' comments); sign-ups from them are refused. */
+  DISPOSABLE_DOMAINS_FILE: z.string().optional(),
   /** Unset: `info` for the long-running worker and web, `error` for one-shot CLI commands. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });

@@ -11,12 +11,19 @@ export type ErrorCode =
   | 'FEED_NETWORK_ERROR'
   | 'FEED_PARSE_ERROR'
   | 'FEED_UNKNOWN'
+  | 'FETCH_REFUSED'
+  | 'FEED_HOST_BUSY'
+  | 'PAGE_NO_ARTICLE'
   | 'DIGEST_NOT_FOUND'
   | 'DIGEST_NOT_SENDABLE'
   | 'DIGEST_TOO_LARGE'
   | 'DIGEST_WINDOW_INVALID'
+  | 'DIGEST_WINDOW_OVERLAP'
+  | 'DIGEST_STATE'
+  | 'DIGEST_EDIT_INVALID'
   | 'LEDGER_STATE'
   | 'SUBSCRIBER_INVALID'
+  | 'SUBSCRIBER_SUPPRESSED'
   | 'SMTP_MAILBOX_UNAVAILABLE'
   | 'SMTP_TRANSIENT'
   | 'SMTP_CONNECTION_LOST'
@@ -26,12 +33,15 @@ export type ErrorCode =
 export class FrontError extends Error {
   readonly code: ErrorCode;
   readonly permanent: boolean;
+  /** How long the other side asked us to wait (Retry-After), when it said. */
+  readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message: string, options: { permanent?: boolean; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { permanent?: boolean; cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FrontError';
     this.code = code;
     this.permanent = options.permanent ?? false;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -21,6 +21,11 @@ export const FeedConfig = z.object({
   /** Editorial weight used by ranking; 1 is an ordinary outlet. */
   weight: z.number().min(0).max(5).default(1),
   enabled: z.boolean().default(true),
+  /**
+   * Fetch each relevant article's page for its main text: true always, "auto" when the feed gives
+   * only a teaser, false (default) for feeds that carry the full text or link to pages without it.
+   */
+  fullText: z.union([z.boolean(), z.literal('auto')]).optional(),
 });
 export type FeedConfig = z.infer<typeof FeedConfig>;
 
@@ -47,6 +52,8 @@ export const Article = z.object({
   relevance: z.number(),
   /** 64-bit SimHash of the text, as 16 hex digits; used to spot wire copies. */
   fingerprint: z.string(),
+  /** Main text of the article's page (plain, capped) when the feed gave only a teaser. */
+  fullText: z.string().optional(),
   /** Every outlet that carried this text, the first one included. */
   sources: z.array(ArticleSource).min(1),
 });
@@ -98,7 +105,11 @@ export const Story = z.object({
 });
 export type Story = z.infer<typeof Story>;
 
-export const DigestStatus = z.enum(['draft', 'approved', 'sending', 'sent']);
+/**
+ * draft → approved → sending → sent; an editor may hold a draft (no automatic send until it is
+ * approved again) or discard it (never sent; its window is free for another build).
+ */
+export const DigestStatus = z.enum(['draft', 'approved', 'held', 'discarded', 'sending', 'sent']);
 export type DigestStatus = z.infer<typeof DigestStatus>;
 
 export const Digest = z.object({
@@ -112,6 +123,8 @@ export const Digest = z.object({
   outletCount: z.number().int(),
   /** Ids of the week's most important stories (3–5), most important first: the issue's lead. */
   lead: z.array(z.string()).optional(),
+  /** Outlets whose feed failed for the whole window: named at the end so readers know what is missing. */
+  missingSources: z.array(z.string()).optional(),
   themes: z.array(
     z.object({
       id: z.string(),
@@ -121,21 +134,49 @@ export const Digest = z.object({
       stories: z.array(Story),
     }),
   ),
+  /** An editor's note shown at the top of the issue. */
+  editorNote: z.string().optional(),
+  /** The editors' changes (domain/editing.ts), kept so they can be undone and survive a rebuild. */
+  edits: z
+    .object({
+      dropped: z.array(z.string()),
+      pinned: z.array(z.string()),
+      headlines: z.record(z.string(), z.string()),
+      moves: z.record(z.string(), z.string()),
+      note: z.string().optional(),
+    })
+    .optional(),
 });
 export type Digest = z.infer<typeof Digest>;
 
 export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced']);
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
+/** How consent was given, and how it ended (kept for the record; `complained` comes from ARF reports). */
+export const ConsentSource = z.enum(['web', 'import', 'cli']);
+export type ConsentSource = z.infer<typeof ConsentSource>;
+export const ConsentEnd = z.enum(['unsubscribed', 'bounced', 'complained', 'removed']);
+export type ConsentEnd = z.infer<typeof ConsentEnd>;
+
 export const Subscriber = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string().optional(),
-  /** The edition the subscriber reads (en when unset). */
-  lang: Language.optional(),
   status: SubscriberStatus,
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Consent record: where the request came from, when it was asked and confirmed. */
+  source: ConsentSource.optional(),
+  requestedAt: z.string().optional(),
+  confirmedAt: z.string().optional(),
+  /** Keyed hash (HMAC) of the client IP that asked; never the IP itself. */
+  ipHash: z.string().optional(),
+  endedReason: ConsentEnd.optional(),
+  endedAt: z.string().optional(),
+  /** Preferences: theme ids (comma-separated; absent = every theme), pause, edition language. */
+  themes: z.string().optional(),
+  pausedUntil: z.string().optional(),
+  lang: Language.optional(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 

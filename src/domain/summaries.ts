@@ -37,6 +37,9 @@ const REDUNDANT_COSINE = 0.4;
 const MMR_LAMBDA = 0.6;
 const DAMPING = 0.85;
 const MIN_WORDS = 5;
+/** Sentences of an article's full text (when collected) that a summary may draw on. */
+const FULL_TEXT_SENTENCES = 12;
+
 /** A summary aims for at least this many sentences when the material allows it. */
 const MIN_SENTENCES = 2;
 // Bound the O(n²) similarity matrix for very big stories; the lead sentences matter most anyway.
@@ -155,7 +158,9 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   const all: Array<{ text: string; article: number; position: number; tokens: string[] }> = [];
   const articleTokens = articles.map((a, i) => {
     const tokens = tokenize(a.title);
-    splitSentences(a.summary).forEach((raw, position) => {
+    // A teaser-only feed's article carries its page's main text (collect's fullText); its lede is
+    // what a summary draws on, so only the first sentences take part.
+    (a.fullText ? splitSentences(a.fullText).slice(0, FULL_TEXT_SENTENCES) : splitSentences(a.summary)).forEach((raw, position) => {
       // Datelines and wire credits go; sentences that carry no news never become candidates.
       const text = stripDateline(raw);
       if (isFiller(text)) return;

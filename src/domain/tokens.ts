@@ -3,15 +3,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Signed, URL-safe tokens for unsubscribe and confirm links: `v1.<id>.<mac>`, both parts base64url.
  * The MAC covers the purpose, so an unsubscribe token never confirms anybody and vice versa.
- * There is no expiry: unsubscribe links in year-old emails must keep working (and CAN-SPAM /
- * RFC 8058 expect them to), and a confirm link only moves pending → confirmed, which is harmless
- * to repeat. Rotating the secret invalidates every outstanding token, which is the revocation.
+ * Unsubscribe and preferences tokens do not expire: links in year-old emails must keep working (and
+ * CAN-SPAM / RFC 8058 expect them to). Confirm tokens do (`v2`, expiry inside the MAC): a stranger's
+ * address signed up by someone else must not stay one click from confirmed forever.
+ * Rotating the secret invalidates every outstanding token, which is the revocation.
  */
 
-export type TokenPurpose = 'unsubscribe' | 'confirm';
+export type TokenPurpose = 'unsubscribe' | 'confirm' | 'preferences';
 
 const VERSION = 'v1';
-const PURPOSES: ReadonlySet<string> = new Set<TokenPurpose>(['unsubscribe', 'confirm']);
+const PURPOSES: ReadonlySet<string> = new Set<TokenPurpose>(['unsubscribe', 'confirm', 'preferences']);
 // base64url of 32 bytes, no padding.
 const MAC_LENGTH = 43;
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -51,4 +52,40 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   const actual = Buffer.from(given, 'base64url');
   if (actual.length !== expected.length || actual.toString('base64url') !== given) return undefined;
   return timingSafeEqual(actual, expected) ? subscriberId : undefined;
+}
+
+export type ExpiringCheck = { status: 'ok'; id: string } | { status: 'expired'; id: string } | { status: 'invalid' };
+
+const EXPIRING_VERSION = 'v2';
+
+function expiringMac(secret: string, purpose: TokenPurpose, subscriberId: string, exp: string): Buffer {
+  return createHmac('sha256', secret).update(`frontera:${EXPIRING_VERSION}:${purpose}:${exp}:${subscriberId}`).digest();
+}
+
+/** `v2.<id>.<expiry, unix seconds in base 36>.<mac>`: the expiry is signed, so it cannot be extended. */
+export function signExpiringToken(secret: string, purpose: TokenPurpose, subscriberId: string, expiresAt: Date): string {
+  checkArgs(secret, purpose);
+  if (subscriberId.length === 0) throw new Error('subscriberId must not be empty');
+  const exp = Math.floor(expiresAt.getTime() / 1000).toString(36);
+  const id = Buffer.from(subscriberId, 'utf8').toString('base64url');
+  return `${EXPIRING_VERSION}.${id}.${exp}.${expiringMac(secret, purpose, subscriberId, exp).toString('base64url')}`;
+}
+
+/** Genuine and unexpired → ok; genuine but past its expiry → expired (the page can say so); else invalid. */
+export function checkExpiringToken(secret: string, purpose: TokenPurpose, token: string, now: Date): ExpiringCheck {
+  checkArgs(secret, purpose);
+  if (typeof token !== 'string' || token.length > 512) return { status: 'invalid' };
+  const parts = token.split('.');
+  if (parts.length !== 4) return { status: 'invalid' };
+  const [version, id, exp, given] = parts as [string, string, string, string];
+  if (version !== EXPIRING_VERSION || id.length === 0 || !B64URL.test(id) || !/^[0-9a-z]{1,10}$/.test(exp)) return { status: 'invalid' };
+  if (given.length !== MAC_LENGTH || !B64URL.test(given)) return { status: 'invalid' };
+  const subscriberId = Buffer.from(id, 'base64url').toString('utf8');
+  if (subscriberId.length === 0 || Buffer.from(subscriberId, 'utf8').toString('base64url') !== id) return { status: 'invalid' };
+  const expected = expiringMac(secret, purpose, subscriberId, exp);
+  const actual = Buffer.from(given, 'base64url');
+  if (actual.length !== expected.length || actual.toString('base64url') !== given || !timingSafeEqual(actual, expected)) {
+    return { status: 'invalid' };
+  }
+  return parseInt(exp, 36) * 1000 <= now.getTime() ? { status: 'expired', id: subscriberId } : { status: 'ok', id: subscriberId };
 }

@@ -5,11 +5,15 @@ export interface Queues {
   collect: Queue;
   build: Queue;
   send: Queue;
+  mail: Queue;
   prefix: string;
   connection: ConnectionOptions;
   events(name: QueueName): QueueEvents;
   close(): Promise<void>;
 }
+
+/** Custom BullMQ backoff type: the retry waits for the feed's nextAttemptAt. */
+export const FEED_STATE_BACKOFF = 'feed-state';
 
 export interface RetryPolicy {
   /** First retry delay; BullMQ doubles it for each further attempt. */
@@ -24,11 +28,15 @@ export function jobOptions(queue: QueueName, retry: RetryPolicy): JobsOptions {
   const keep = { removeOnComplete: { age: 7 * 86_400, count: 2_000 }, removeOnFail: { age: 30 * 86_400, count: 5_000 } };
   switch (queue) {
     case 'collect':
-      return { ...keep, attempts: 3, backoff: { type: 'exponential', delay: retry.backoffMs } };
+      // The feed's own state decides when to try again (backoff, Retry-After): see collect-worker.
+      return { ...keep, attempts: 3, backoff: { type: FEED_STATE_BACKOFF } };
     case 'build':
       return { ...keep, attempts: 2, backoff: { type: 'exponential', delay: retry.backoffMs } };
     case 'send':
       return { ...keep, attempts: 5, backoff: { type: 'exponential', delay: retry.backoffMs } };
+    case 'mail':
+      // A reader waits for this mail: retry sooner and for longer than a digest batch.
+      return { ...keep, attempts: 8, backoff: { type: 'exponential', delay: Math.min(retry.backoffMs, 5_000) } };
   }
 }
 
@@ -52,7 +60,7 @@ export function createQueues(
     return queue;
   };
   const events = new Map<QueueName, QueueEvents>();
-  const queues = { collect: make(QUEUES.collect), build: make(QUEUES.build), send: make(QUEUES.send) };
+  const queues = { collect: make(QUEUES.collect), build: make(QUEUES.build), send: make(QUEUES.send), mail: make(QUEUES.mail) };
   return {
     ...queues,
     prefix: bullPrefix,

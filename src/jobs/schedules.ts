@@ -7,10 +7,13 @@ export interface ScheduleConfig {
   digestCron: string;
   timeZone: string;
   autoSend: boolean;
+  /** Cron pattern (in timeZone) of the automatic send of the week's draft; none when unset. */
+  sendAtCron?: string;
 }
 
 const COLLECT_PREFIX = 'collect-feed-';
 export const WEEKLY_SCHEDULER = 'weekly-digest';
+export const AUTO_SEND_SCHEDULER = 'auto-send';
 
 /**
  * Upserts the repeatable jobs: one collect scheduler per enabled feed and the weekly build.
@@ -30,7 +33,12 @@ export async function upsertSchedules(queues: Queues, cfg: ScheduleConfig): Prom
   await queues.build.upsertJobScheduler(
     WEEKLY_SCHEDULER,
     { pattern: cfg.digestCron, tz: cfg.timeZone },
-    { name: JOB_NAMES.buildDigest, data: { autoSend: cfg.autoSend } },
+    { name: JOB_NAMES.buildDigest, data: { autoSend: cfg.autoSend, actor: 'schedule' } },
   );
+  if (cfg.sendAtCron) {
+    await queues.send.upsertJobScheduler(AUTO_SEND_SCHEDULER, { pattern: cfg.sendAtCron, tz: cfg.timeZone }, { name: JOB_NAMES.autoSend, data: {} });
+  } else {
+    await queues.send.removeJobScheduler(AUTO_SEND_SCHEDULER);
+  }
   return { collect: cfg.feedIds.length, weekly: `${cfg.digestCron} (${cfg.timeZone})` };
 }

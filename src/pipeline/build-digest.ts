@@ -5,7 +5,10 @@ import type { Article, Digest, FeedConfig, Story, TopicConfig } from '../domain/
 import { clusterTerms, type PreviousStory } from '../domain/stories.ts';
 import { renderEditions, type RenderedDigest } from '../templates/render.ts';
 import type { ViewContext } from '../templates/view-model.ts';
+import { missingSources } from './missing-sources.ts';
 import type { Clock, DigestStore, ArticleStore, Logger } from './ports.ts';
+import { applyEdits } from '../domain/editing.ts';
+import { assertNoOverlap, ISSUED } from './digest-window.ts';
 
 export interface BuildDeps {
   store: DigestStore & ArticleStore;
@@ -50,15 +53,17 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
   }
   const id = digestId(from, to);
 
+  await assertNoOverlap(store, from, to, id);
   const existing = await store.getDigest(id);
-  if (existing && existing.status !== 'draft') {
+  // A draft is rebuilt (new articles may have arrived); a discarded one is rebuilt from scratch.
+  if (existing && existing.status !== 'draft' && existing.status !== 'discarded') {
     logger.info({ digestId: id, status: existing.status }, 'digest.exists');
     return { status: 'exists', digestId: id, digestStatus: existing.status, ...window };
   }
 
   const articles = await store.articlesBetween(from, to);
   // Only issues that went out (or are going) count: readers never saw a draft.
-  const previous = (await store.listDigests(4)).filter((d) => d.id !== id && d.status !== 'draft');
+  const previous = (await store.listDigests(4)).filter((d) => d.id !== id && ISSUED.has(d.status));
   const { history, previousStories } = storiesRunBefore(previous);
 
   const composed = composeDigest({
@@ -78,15 +83,22 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
     logger.info({ ...window, articles: articles.length, reason }, 'digest.empty');
     return { status: 'empty', reason, articles: articles.length, ...window };
   }
+  const missing = await missingSources(store, deps.feeds, from, to);
+  if (missing.length > 0) composed.missingSources = missing;
   const ctx = { publicUrl: deps.publicUrl, postalAddress: deps.postalAddress };
   const maxBytes = deps.maxHtmlBytes ?? MAX_HTML_BYTES;
-  const { digest, rendered, htmlBytes } = await renderWithinLimit(composed, ctx, maxBytes);
+  // Editors' changes to this window's draft survive a rebuild; a stale id they name is ignored.
+  const edits = existing?.status === 'draft' ? existing.edits : undefined;
+  const themes = [...deps.topic.themes, deps.topic.otherTheme];
+  const toRender = edits ? applyEdits(composed, edits, themes) : composed;
+  const { digest, rendered, htmlBytes } = await renderWithinLimit(toRender, ctx, maxBytes);
   const storyIds = digest.themes.flatMap((t) => t.stories.map((s) => s.id));
-  if (digest !== composed) {
+  if (digest !== toRender) {
     const composedStories = composed.themes.reduce((n, t) => n + t.stories.length, 0);
     logger.warn({ digestId: id, stories: storyIds.length, dropped: composedStories - storyIds.length, htmlBytes, maxHtmlBytes: maxBytes }, 'digest.trimmed');
   }
   await store.saveDigest(digest, rendered);
+  if (edits) await store.saveDigestBase(id, composed);
   await store.recordStories(digest.id, storyIds);
   logger.info({ digestId: id, stories: storyIds.length, articles: articles.length, htmlBytes }, 'digest.built');
   return { status: 'built', digestId: id, stories: storyIds.length, articles: articles.length, ...window };
@@ -178,7 +190,7 @@ async function digestWindow(deps: BuildDeps, now: Date, opts: { from?: Date; to?
   const to = opts.to ?? now;
   if (opts.from) return { from: opts.from, to };
   const fallback = new Date(to.getTime() - deps.windowDays * DAY_MS);
-  const last = (await deps.store.listDigests(10)).find((d) => d.status !== 'draft' && new Date(d.periodEnd) < to);
+  const last = (await deps.store.listDigests(10)).find((d) => ISSUED.has(d.status) && new Date(d.periodEnd) < to);
   if (!last) return { from: fallback, to };
   const lastEnd = new Date(last.periodEnd);
   // A digest far in the past should not make this issue cover months of news.

@@ -16,9 +16,21 @@ export type FetchResult =
   | { status: 'not-modified'; finalUrl: string }
   | { status: 'ok'; finalUrl: string; body: string; validators: FetchValidators; bytes: number };
 
+export interface PageResult {
+  finalUrl: string;
+  body: string;
+  bytes: number;
+  contentType?: string;
+}
+
 export interface FeedFetcher {
-  /** Conditional GET with caps; throws FrontError (FEED_TIMEOUT, FEED_TOO_LARGE, FEED_HTTP_ERROR…). */
+  /**
+   * Conditional GET with caps, behind the SSRF guard and per-host politeness; throws FrontError
+   * (FEED_TIMEOUT, FEED_TOO_LARGE, FEED_HTTP_ERROR with retryAfterMs, FETCH_REFUSED…).
+   */
   fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult>;
+  /** An article page, through the same guard, caps and politeness. */
+  fetchPage(url: string): Promise<PageResult>;
 }
 
 /** One item as the parser saw it, before normalisation; strings may hold HTML. */
@@ -35,7 +47,13 @@ export interface RawItem {
   categories?: string[];
 }
 
+/** What `feeds check` reports and collect logs. */
+export type FeedFormat = 'rss' | 'rss-1.0' | 'atom' | 'news-sitemap' | 'json-feed';
+
 export interface ParsedFeed {
+  format: FeedFormat;
+  /** Version as the document states it (RSS 0.91/2.0, JSON Feed 1.1), when it does. */
+  version?: string;
   title?: string;
   link?: string;
   language?: string;
@@ -43,8 +61,13 @@ export interface ParsedFeed {
 }
 
 export interface FeedParser {
-  /** Throws FrontError FEED_PARSE_ERROR for XML that is not a feed. */
-  parseFeed(xml: string): Promise<ParsedFeed>;
+  /** Throws FrontError FEED_PARSE_ERROR for a document that is not a feed. */
+  parseFeed(body: string): Promise<ParsedFeed>;
+}
+
+export interface ArticleExtractor {
+  /** Plain, capped main text of an article page; throws FrontError PAGE_NO_ARTICLE when there is none. */
+  extractText(html: string, url: string): Promise<string>;
 }
 
 // ---------- the store ----------
@@ -57,6 +80,10 @@ export interface FeedState {
   lastSuccessAt?: string;
   lastError?: string;
   lastErrorCode?: string;
+  /** When the last failure happened; with lastSuccessAt it tells whether a feed failed a whole week. */
+  lastFailureAt?: string;
+  /** Backoff after failures (and Retry-After): collect skips the feed until then. */
+  nextAttemptAt?: string;
   consecutiveFailures: number;
   itemsSeen: number;
   articlesAdded: number;
@@ -100,33 +127,82 @@ export interface DigestStore {
   getRendered(id: string): Promise<RenderedMail | undefined>;
   latestDigest(): Promise<Digest | undefined>;
   listDigests(limit: number): Promise<Digest[]>;
+  /** Every digest id, newest period first (cheap: no bodies), for the public archive's pages. */
+  digestIds?(): Promise<string[]>;
   setDigestStatus(id: string, status: Digest['status']): Promise<void>;
+  /**
+   * Moves the digest to `to` only if its status is one of `from`, atomically (two editors, or an
+   * editor and the automatic send, never both win). Returns the status it had; throws
+   * DIGEST_NOT_FOUND, or DIGEST_STATE when it was in another state.
+   */
+  transitionDigest(id: string, from: Digest['status'][], to: Digest['status']): Promise<Digest['status']>;
+  /** The digest as the build composed it, before editors' changes; undefined when never edited. */
+  getDigestBase(id: string): Promise<Digest | undefined>;
+  saveDigestBase(id: string, base: Digest): Promise<void>;
   /** story id → digest id it last appeared in, for the story ids given. */
   storyHistory(storyIds: string[]): Promise<Map<string, string>>;
   recordStories(digestId: string, storyIds: string[]): Promise<void>;
+}
+
+/** Consent and preference fields a step may set on a subscriber; '' clears a field. */
+export type SubscriberFields = Partial<
+  Record<'source' | 'requestedAt' | 'confirmedAt' | 'ipHash' | 'endedReason' | 'endedAt' | 'themes' | 'pausedUntil' | 'lang', string>
+>;
+export type UpsertOutcome = 'created' | 'changed' | 'unchanged' | 'suppressed';
+export interface SuppressionEntry {
+  reason: string;
+  at: string;
 }
 
 export interface SubscriberStore {
   /**
    * Adds or, for a known address, updates status; emails are compared case-insensitively.
    * `onlyFrom` makes the status change conditional, atomically: a known subscriber whose current
-   * status is not listed keeps it (a sign-up never demotes someone who just confirmed).
+   * status is not listed keeps it (a sign-up never demotes someone who just confirmed). `fields`
+   * are written only when the record is created or the change applies. With `suppressionHash`,
+   * a new address found in the suppression list is not created (outcome 'suppressed') unless
+   * `allowSuppressed` (a fresh double opt-in may bring it back).
    */
   upsertSubscriber(input: {
     email: string;
     name?: string;
     status: SubscriberStatus;
     onlyFrom?: SubscriberStatus[];
-    /** The edition they read; left as it is when undefined. */
-    lang?: Language;
+    fields?: SubscriberFields;
+    suppressionHash?: string;
+    allowSuppressed?: boolean;
+    /** Only create; a known address is left exactly as it is (outcome 'unchanged'). */
+    createOnly?: boolean;
   }): Promise<Subscriber>;
+  /** The same script as upsertSubscriber, telling what happened; `subscriber` is absent only when suppressed. */
+  addSubscriber(input: Parameters<SubscriberStore['upsertSubscriber']>[0]): Promise<{ outcome: UpsertOutcome; subscriber?: Subscriber }>;
+  /** Atomic status change when the current status is in `from` (any when omitted), with fields. */
+  transitionSubscriber(
+    id: string,
+    to: SubscriberStatus,
+    opts?: { from?: SubscriberStatus[]; fields?: SubscriberFields },
+  ): Promise<{ previous?: SubscriberStatus; changed: boolean }>;
+  /** The theme choice of each subscriber given (absent: every theme), in one round trip for a batch. */
+  themeChoices(ids: string[]): Promise<Map<string, string | undefined>>;
+  /** Sets fields on an existing subscriber (preferences); undefined when there is none. */
+  updateSubscriber(id: string, fields: SubscriberFields): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
-  /** True at most once per `ttlMs` per subscriber: the right to send them a confirmation email. */
-  claimConfirmationSlot(id: string, ttlMs: number): Promise<boolean>;
+  /** True at most once per `ttlMs` per inbox (a normalised, hashed mailbox): the right to send it a confirmation. */
+  claimMailboxSlot(mailboxHash: string, ttlMs: number): Promise<boolean>;
+  /** Gives the slot back after a send that did not happen, so the retry is not throttled. */
+  releaseMailboxSlot(mailboxHash: string): Promise<void>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   listSubscribers(status?: SubscriberStatus): Promise<Subscriber[]>;
   setSubscriberStatus(id: string, status: SubscriberStatus): Promise<Subscriber | undefined>;
   removeSubscriber(id: string): Promise<boolean>;
+  getSuppression(hash: string): Promise<SuppressionEntry | undefined>;
+  suppress(hash: string, entry: SuppressionEntry): Promise<void>;
+  unsuppress(hash: string): Promise<void>;
+  /**
+   * Erases a subscriber everywhere (record, consent fields, email index, delivery ledger entries)
+   * and keeps only the keyed hash in the suppression list, in one script per digest touched.
+   */
+  forgetSubscriber(id: string, hash: string, entry: SuppressionEntry): Promise<{ ledgerEntries: number }>;
 }
 
 export type ClaimResult =
@@ -157,7 +233,27 @@ export interface DeliveryLedger {
   deliveryCounts(digestId: string): Promise<Record<DeliveryState, number>>;
 }
 
-export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger {}
+/** Who did what to which digest, when: every review and send transition. */
+export interface AuditEntry {
+  at: string;
+  /** "cli:ana", "admin", "schedule" */
+  actor: string;
+  action: string;
+  digestId?: string;
+  detail?: string;
+}
+
+export interface AuditLog {
+  recordAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /** Newest first. */
+  listAudit(opts?: { digestId?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface SubscriberCounts {
+  countSubscribers(): Promise<Record<SubscriberStatus, number>>;
+}
+
+export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger, AuditLog, SubscriberCounts {}
 
 // ---------- mail ----------
 
@@ -178,6 +274,15 @@ export interface Mailer {
    */
   sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string): Promise<{ messageId: string }>;
   close(): Promise<void>;
+}
+
+/**
+ * Reader mail goes through a queue so no HTTP answer waits for SMTP; job data carries the
+ * subscriber id only. The worker decides whether anything is sent (state, per-inbox throttle).
+ */
+export interface ReaderMailJobs {
+  confirmation(subscriberId: string): Promise<void>;
+  welcome(subscriberId: string): Promise<void>;
 }
 
 // ---------- cross-cutting ----------

@@ -2,6 +2,7 @@ import { describeError, FrontError, isFrontError } from '../domain/errors.ts';
 import { signToken } from '../domain/tokens.ts';
 import { buildRaw, prepareMime, type PreparedMime } from '../templates/mime.ts';
 import { PLACEHOLDERS } from '../templates/render.ts';
+import { SPLICED, variantsForBatch } from './digest-variants.ts';
 import { settleDigest } from './send-digest.ts';
 import type { Clock, DeliveryLedger, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
 
@@ -10,7 +11,7 @@ export interface SendDeps {
   mailer: Mailer;
   clock: Clock;
   logger: Logger;
-  mail: { from: string; replyTo?: string; publicUrl: string; secret: string };
+  mail: { from: string; replyTo?: string; publicUrl: string; secret: string; postalAddress?: string };
   /** Deliveries in flight at once within a batch; match the SMTP pool size. Default 1. */
   concurrency?: number;
   /** Prepared (encoded-once) messages per digest; the worker keeps one across batches. */
@@ -46,6 +47,7 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
   const envelopeFrom = addressOf(deps.mail.from);
   const domain = envelopeFrom.split('@')[1] ?? 'frontera.local';
   const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, retryable: 0 };
+  const mailFor = await variantsForBatch(deps, digestId, subscriberIds, prepared);
 
   const deliverOne = async (subscriberId: string): Promise<void> => {
     const claim = await store.claimDelivery(digestId, subscriberId);
@@ -60,12 +62,13 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
       return;
     }
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
+    const preferencesUrl = `${deps.mail.publicUrl}/preferences?token=${signToken(deps.mail.secret, 'preferences', subscriberId)}`;
+    // The reader's theme choice: one compiled variant per distinct choice (digest-variants.ts).
+    const mail = await mailFor(subscriberId, subscriber.lang);
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
-    // The subscriber's language picks the edition; English when theirs was not rendered.
-    const edition = (subscriber.lang === 'es' && prepared.byLanguage?.es) || prepared;
     const raw = buildRaw(
-      edition.mime,
-      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: subscriber.email },
+      mail.mime,
+      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: subscriber.email, [PLACEHOLDERS.preferencesUrl]: preferencesUrl },
       {
         to: subscriber.email,
         messageId,
@@ -132,15 +135,9 @@ async function prepareDigestMail(deps: SendDeps, digestId: string): Promise<Prep
   if (!digest || !rendered) throw new FrontError('DIGEST_NOT_FOUND', `No rendered digest with id ${digestId}`, { permanent: true });
   const encode = (r: { subject: string; html: string; text: string }) => ({
     subject: r.subject,
-    mime: prepareMime({
-      from: deps.mail.from,
-      replyTo: deps.mail.replyTo,
-      subject: r.subject,
-      html: r.html,
-      text: r.text,
-      placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email],
-    }),
+    mime: prepareMime({ from: deps.mail.from, replyTo: deps.mail.replyTo, subject: r.subject, html: r.html, text: r.text, placeholders: SPLICED }),
   });
+  // Every edition is encoded once per digest; the subscriber's language picks one (English when theirs was not rendered).
   const es = rendered.byLanguage?.es;
   const prepared: PreparedDigestMail = { ...encode(rendered), ...(es ? { byLanguage: { es: encode(es) } } : {}) };
   if (deps.cache) {

@@ -1,9 +1,11 @@
 import { FrontError } from '../domain/errors.ts';
-import type { Clock, DeliveryLedger, DigestStore, Logger, SubscriberStore } from './ports.ts';
+import { isPaused } from './preferences.ts';
+import type { AuditLog, Clock, DeliveryLedger, DigestStore, Logger, SubscriberStore } from './ports.ts';
 
 export interface StartSendDeps {
   store: DigestStore & SubscriberStore & DeliveryLedger;
   logger: Logger;
+  clock: Clock;
   batchSize: number;
 }
 
@@ -25,8 +27,14 @@ export async function planSend(deps: StartSendDeps, digestId: string): Promise<S
   if (!(await store.getRendered(digestId))) {
     throw new FrontError('DIGEST_NOT_SENDABLE', `Digest ${digestId} has no rendered body; build it again`, { permanent: true });
   }
-  if (digest.status === 'draft' || digest.status === 'approved') await store.setDigestStatus(digestId, 'sending');
-  const confirmed = (await store.listSubscribers('confirmed')).map((s) => s.id);
+  if (digest.status === 'held' || digest.status === 'discarded') {
+    throw new FrontError('DIGEST_STATE', `digest ${digestId} is ${digest.status}; approve it first (\`frontera approve ${digestId}\`)`, { permanent: true });
+  }
+  // Conditional, so a hold or discard that lands now is never overwritten by the send.
+  if (digest.status === 'draft' || digest.status === 'approved') await store.transitionDigest(digestId, ['draft', 'approved'], 'sending');
+  // Readers who paused (preferences) are not in this issue's audience.
+  const now = deps.clock.now();
+  const confirmed = (await store.listSubscribers('confirmed')).filter((s) => !isPaused(s, now)).map((s) => s.id);
   const audience = await store.freezeAudience(digestId, confirmed);
   const batches: string[][] = [];
   for (let i = 0; i < audience.length; i += deps.batchSize) batches.push(audience.slice(i, i + deps.batchSize));
@@ -36,13 +44,19 @@ export async function planSend(deps: StartSendDeps, digestId: string): Promise<S
 }
 
 /** Marks the digest sent once no delivery is waiting or in flight. */
-export async function settleDigest(store: DigestStore & DeliveryLedger, digestId: string, clock: Clock, logger: Logger): Promise<boolean> {
+export async function settleDigest(store: DigestStore & DeliveryLedger & Partial<AuditLog>, digestId: string, clock: Clock, logger: Logger): Promise<boolean> {
   const counts = await store.deliveryCounts(digestId);
   if (counts.pending > 0 || counts.sending > 0) return false;
   const digest = await store.getDigest(digestId);
   if (digest && digest.status !== 'sent') {
     await store.setDigestStatus(digestId, 'sent');
     logger.info({ digestId, ...counts, at: clock.now().toISOString() }, 'digest.sent');
+    await store.recordAudit?.({
+      actor: 'system',
+      action: 'sent',
+      digestId,
+      detail: `accepted ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed}, uncertain ${counts.uncertain}, skipped ${counts.skipped}`,
+    });
   }
   return true;
 }

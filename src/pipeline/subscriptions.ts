@@ -1,36 +1,29 @@
 import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
-import { signToken, verifyToken } from '../domain/tokens.ts';
-import { escapeHtml } from '../templates/escape.ts';
-import type { Logger, Mailer, SubscriberStore } from './ports.ts';
+import { checkExpiringToken, verifyToken } from '../domain/tokens.ts';
+import { domainOf, keyedHash, suppressionHash } from './mailbox.ts';
+import type { Clock, Logger, ReaderMailJobs, SubscriberStore } from './ports.ts';
 
 /**
- * The subscriber lifecycle as the web and the CLI drive it: subscribe (double opt-in), confirm,
- * unsubscribe. Steps talk to ports only; tokens are stateless HMACs (domain/tokens.ts).
+ * The subscriber lifecycle as the web drives it: request (double opt-in), confirm, unsubscribe.
+ * Mail is never sent here: a job is queued for every accepted request, whatever the address's
+ * state, so the answer takes the same work (one script, one queue add) for new, pending,
+ * confirmed and suppressed addresses and cannot be used to learn who subscribes.
  */
 
 export interface SubscriptionDeps {
   store: SubscriberStore;
-  mailer: Mailer;
+  jobs: ReaderMailJobs;
   secret: string;
-  /** Base URL the links in emails point at, without a trailing slash. */
-  publicUrl: string;
-  /**
-   * The sender address. OutgoingMessage has no From field (the mailer owns it), so this is only
-   * used in the email's wording; kept so callers configure one value in one place.
-   */
-  from: string;
+  clock?: Clock;
+  /** Disposable-mail domains refused at sign-up (lower-case); parents match too (a.b.tld ⊂ b.tld). */
+  blockedDomains?: ReadonlySet<string>;
   logger?: Logger;
 }
 
 export type SubscribeInput = { email: string; name?: string };
-
-/**
- * 'suppressed' is for an address that hard-bounced: we send nothing (mailing it again hurts the
- * sender's reputation) but the web shows the same neutral page, so nobody learns its state.
- */
-export type SubscribeResult = { status: 'pending' | 'already-confirmed' | 'suppressed' };
-export type ConfirmResult = { status: 'confirmed' | 'already-confirmed' | 'inactive' | 'invalid' };
+export type ConfirmLinkStatus = 'ready' | 'already-confirmed' | 'inactive' | 'expired' | 'invalid';
+export type ConfirmResult = { status: 'confirmed' | Exclude<ConfirmLinkStatus, 'ready'> };
 export type UnsubscribeResult = { status: 'unsubscribed' | 'already-unsubscribed' | 'invalid' };
 
 const SubscribeInputSchema = z.object({
@@ -60,114 +53,86 @@ export function parseSubscribeInput(input: unknown): { email: string; name?: str
   return name === undefined ? { email } : { email, name };
 }
 
-/** A pending address gets at most one confirmation email in this period. */
-export const RESEND_AFTER_MS = 10 * 60_000;
+const now = (deps: { clock?: Clock }) => (deps.clock ? deps.clock.now() : new Date());
 
-export async function subscribe(deps: SubscriptionDeps, input: SubscribeInput): Promise<SubscribeResult> {
+export function isBlockedDomain(blocked: ReadonlySet<string> | undefined, email: string): boolean {
+  if (!blocked || blocked.size === 0) return false;
+  const labels = domainOf(email).split('.');
+  for (let i = 0; i < labels.length - 1; i++) if (blocked.has(labels.slice(i).join('.'))) return true;
+  return false;
+}
+
+/**
+ * A sign-up from the web form. New and unsubscribed (or erased) addresses become pending; a
+ * pending one is asked again; confirmed and bounced addresses keep their state. The queued job
+ * sends the confirmation only to a pending address whose inbox has had none recently.
+ */
+export async function requestSubscription(deps: SubscriptionDeps, input: unknown, client: { ip?: string } = {}): Promise<void> {
   const { email, name } = parseSubscribeInput(input);
-  const existing = await deps.store.findByEmail(email);
-
-  if (existing?.status === 'confirmed') {
-    deps.logger?.info({ subscriberId: existing.id }, 'subscriber.already-confirmed');
-    return { status: 'already-confirmed' };
+  if (isBlockedDomain(deps.blockedDomains, email)) {
+    throw new FrontError('SUBSCRIBER_INVALID', 'Please use a permanent email address; disposable inboxes cannot receive a weekly digest.', {
+      permanent: true,
+    });
   }
-  if (existing?.status === 'bounced') {
-    deps.logger?.warn({ subscriberId: existing.id }, 'subscriber.suppressed');
-    return { status: 'suppressed' };
-  }
-
-  // New, pending (asked again: resend) or unsubscribed (re-subscribing must be confirmed afresh,
-  // else anyone could re-add an address that opted out). The change is conditional inside the
-  // store, so a confirmation or bounce landing since findByEmail above is never undone.
-  const subscriber = await deps.store.upsertSubscriber({
+  const at = now(deps).toISOString();
+  const { subscriber } = await deps.store.addSubscriber({
     email,
     ...(name === undefined ? {} : { name }),
     status: 'pending',
     onlyFrom: ['pending', 'unsubscribed'],
+    // A returning reader's earlier ending is replaced by this new request; the request is the record.
+    fields: { source: 'web', requestedAt: at, ipHash: client.ip ? keyedHash(deps.secret, 'ip', client.ip) : '', confirmedAt: '', endedReason: '', endedAt: '' },
+    suppressionHash: suppressionHash(deps.secret, email),
+    allowSuppressed: true,
   });
-  if (subscriber.status === 'confirmed') return { status: 'already-confirmed' };
-  if (subscriber.status === 'bounced') return { status: 'suppressed' };
-  // The form must not become a way to flood someone's inbox: while an address stays pending it
-  // gets one confirmation per RESEND_AFTER_MS; the response stays the same neutral "check your
-  // inbox". A new or returning (unsubscribed) reader always gets theirs.
-  const slot = await deps.store.claimConfirmationSlot(subscriber.id, RESEND_AFTER_MS);
-  if (!slot && existing?.status === 'pending') {
-    deps.logger?.info({ subscriberId: subscriber.id }, 'subscriber.confirmation_throttled');
-    return { status: 'pending' };
-  }
-  const token = signToken(deps.secret, 'confirm', subscriber.id);
-  const link = `${trimSlash(deps.publicUrl)}/confirm?token=${encodeURIComponent(token)}`;
-  await deps.mailer.sendMail(confirmationMessage(subscriber.email, link, deps));
-  deps.logger?.info({ subscriberId: subscriber.id, previous: existing?.status ?? 'new' }, 'subscriber.pending');
-  return { status: 'pending' };
+  // allowSuppressed: a subscriber always comes back, so there is always an id to queue.
+  await deps.jobs.confirmation(subscriber!.id);
 }
 
-/** GET /confirm is fetched by mail scanners too, so it only ever moves pending → confirmed. */
-export async function confirmSubscription(
-  deps: Pick<SubscriptionDeps, 'store' | 'secret' | 'logger'>,
-  token: string,
-): Promise<ConfirmResult> {
-  const id = verifyToken(deps.secret, 'confirm', token);
-  if (id === undefined) return { status: 'invalid' };
-  const subscriber = await deps.store.getSubscriber(id);
-  if (!subscriber) return { status: 'invalid' };
-  if (subscriber.status === 'confirmed') return { status: 'already-confirmed' };
+/** What a confirm link would do, without doing it: GET and HEAD (and link scanners) only read. */
+export async function checkConfirmLink(deps: Pick<SubscriptionDeps, 'store' | 'secret' | 'clock'>, token: string): Promise<ConfirmLinkStatus> {
+  const check = checkExpiringToken(deps.secret, 'confirm', token, now(deps));
+  if (check.status === 'invalid') return 'invalid';
+  const subscriber = await deps.store.getSubscriber(check.id);
+  if (!subscriber) return 'invalid';
+  if (subscriber.status === 'confirmed') return 'already-confirmed';
+  if (check.status === 'expired') return 'expired';
   // An old confirm link must not undo a later unsubscribe (or a bounce): re-subscribing starts over.
-  if (subscriber.status !== 'pending') return { status: 'inactive' };
-  await deps.store.setSubscriberStatus(id, 'confirmed');
+  return subscriber.status === 'pending' ? 'ready' : 'inactive';
+}
+
+/** POST /confirm: pending → confirmed in one script, then the welcome mail is queued. */
+export async function confirmSubscription(deps: SubscriptionDeps, token: string): Promise<ConfirmResult> {
+  const status = await checkConfirmLink(deps, token);
+  if (status !== 'ready') return { status };
+  const check = checkExpiringToken(deps.secret, 'confirm', token, now(deps));
+  if (check.status !== 'ok') return { status: 'invalid' };
+  const id = check.id;
+  const result = await deps.store.transitionSubscriber(id, 'confirmed', { from: ['pending'], fields: { confirmedAt: now(deps).toISOString() } });
+  if (!result.changed) return { status: result.previous === 'confirmed' ? 'already-confirmed' : 'inactive' };
+  const subscriber = await deps.store.getSubscriber(id);
+  // A reader erased earlier who has now confirmed afresh is no longer suppressed.
+  if (subscriber) await deps.store.unsuppress(suppressionHash(deps.secret, subscriber.email));
+  await deps.jobs.welcome(id);
   deps.logger?.info({ subscriberId: id }, 'subscriber.confirmed');
   return { status: 'confirmed' };
 }
 
 /** Idempotent: a second click, or a subscriber removed since, still reads as unsubscribed. */
-export async function unsubscribe(
-  deps: Pick<SubscriptionDeps, 'store' | 'secret' | 'logger'>,
-  token: string,
-): Promise<UnsubscribeResult> {
+export async function unsubscribe(deps: Pick<SubscriptionDeps, 'store' | 'secret' | 'clock' | 'logger'>, token: string): Promise<UnsubscribeResult> {
   const id = verifyToken(deps.secret, 'unsubscribe', token);
   if (id === undefined) return { status: 'invalid' };
-  const subscriber = await deps.store.getSubscriber(id);
-  if (!subscriber || subscriber.status === 'unsubscribed') return { status: 'already-unsubscribed' };
   // A bounced address already gets nothing; keeping 'bounced' preserves the suppression reason.
-  if (subscriber.status === 'bounced') return { status: 'unsubscribed' };
-  await deps.store.setSubscriberStatus(id, 'unsubscribed');
-  deps.logger?.info({ subscriberId: id, previous: subscriber.status }, 'subscriber.unsubscribed');
+  const result = await deps.store.transitionSubscriber(id, 'unsubscribed', {
+    from: ['pending', 'confirmed'],
+    fields: { endedReason: 'unsubscribed', endedAt: now(deps).toISOString() },
+  });
+  if (!result.changed) return { status: result.previous === 'bounced' ? 'unsubscribed' : 'already-unsubscribed' };
+  deps.logger?.info({ subscriberId: id, previous: result.previous }, 'subscriber.unsubscribed');
   return { status: 'unsubscribed' };
 }
 
 /** True when the token is a genuine unsubscribe token; the GET page uses it without acting. */
 export function isUnsubscribeToken(secret: string, token: string): boolean {
   return verifyToken(secret, 'unsubscribe', token) !== undefined;
-}
-
-function confirmationMessage(to: string, link: string, deps: Pick<SubscriptionDeps, 'from'>) {
-  const text = [
-    'Hello,',
-    '',
-    'Someone (hopefully you) asked to receive Frontera, a weekly digest of news on Mexico’s',
-    'strategy against the cartels and on US–Mexico relations, at this address.',
-    '',
-    'To confirm, open this link:',
-    link,
-    '',
-    'If you did not ask for this, ignore this email and you will hear nothing more from us.',
-    `Questions: ${deps.from}`,
-  ].join('\n');
-  const html =
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;color:#222">' +
-    '<p>Hello,</p>' +
-    '<p>Someone (hopefully you) asked to receive <strong>Frontera</strong>, a weekly digest of news on ' +
-    'Mexico’s strategy against the cartels and on US–Mexico relations, at this address.</p>' +
-    `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#0b5394;` +
-    'color:#fff;text-decoration:none;border-radius:4px">Confirm my subscription</a></p>' +
-    `<p style="font-size:13px;color:#555">Or paste this link into your browser:<br>${escapeHtml(link)}</p>` +
-    '<p style="font-size:13px;color:#555">If you did not ask for this, ignore this email and you will ' +
-    'hear nothing more from us.</p></body></html>';
-  // Transactional mail: no List-Unsubscribe (there is no subscription yet), and it must not be
-  // auto-replied to.
-  return { to, subject: 'Confirm your Frontera subscription', html, text, headers: { 'Auto-Submitted': 'auto-generated' } };
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
 }

@@ -111,6 +111,15 @@ function headerMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+/** Paragraphs of the editors' note; escaped like feed text, since it is typed into a form. */
+function noteMjml(view: DigestView): string {
+  if (!view.editorNote) return '';
+  const paragraphs = view.editorNote.split(/\n{2,}/).map((p) => `<p style="margin:0 0 8px">${e(p).replace(/\n/g, '<br>')}</p>`).join('');
+  return `<mj-section padding="4px 0"><mj-column>
+<mj-text padding="8px 24px"><div class="note" style="border-left:3px solid ${MUTED};padding-left:12px">${paragraphs}</div></mj-text>
+</mj-column></mj-section>`;
+}
+
 function contentsMjml(view: DigestView): string {
   const entries = [
     ...(view.lead.length > 0 ? [{ anchor: LEAD_ANCHOR, title: view.text.topStories, count: view.lead.length }] : []),
@@ -124,11 +133,16 @@ function contentsMjml(view: DigestView): string {
 </mj-column></mj-section>`;
 }
 
+function missingMjml(view: DigestView): string {
+  if (!view.missingSourcesNote) return '';
+  return `<mj-section padding="4px 0"><mj-column><mj-text padding="8px 24px" font-size="13px" color="${MUTED}"><p class="m">${e(view.missingSourcesNote)}</p></mj-text></mj-column></mj-section>`;
+}
+
 function footerMjml(view: DigestView): string {
   const publicHost = hostOf(view.publicUrl);
   return `<mj-section padding="16px 0 28px" background-color="#f3f1ec"><mj-column>
 <mj-text padding="0 24px" font-size="13px" color="${MUTED}"><p class="m">${view.text.receiving(PLACEHOLDERS.email, e(publicHost))}</p>
-<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">${e(view.text.unsubscribe)}</a> · <a href="${safeHref(view.viewInBrowserUrl)}">${e(view.text.viewInBrowser)}</a> · <a href="${safeHref(view.archiveUrl)}">${e(view.text.pastIssues)}</a></p>
+<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">${e(view.text.unsubscribe)}</a> · <a href="${PLACEHOLDERS.preferencesUrl}">${e(view.text.preferencesShort)}</a> · <a href="${safeHref(view.viewInBrowserUrl)}">${e(view.text.viewInBrowser)}</a> · <a href="${safeHref(view.archiveUrl)}">${e(view.text.pastIssues)}</a></p>
 <p class="m">${e(view.postalAddress)}</p></mj-text>
 </mj-column></mj-section>`;
 }
@@ -162,7 +176,9 @@ export function buildDigestMjml(view: DigestView): string {
 </mj-head>
 <mj-body background-color="#f3f1ec" width="600px">
 ${headerMjml(view)}
+${noteMjml(view)}
 ${body}
+${missingMjml(view)}
 ${footerMjml(view)}
 </mj-body>
 </mjml>`;

@@ -15,6 +15,9 @@ export interface EditionText {
   viewInBrowser: string;
   pastIssues: string;
   unsubscribe: string;
+  /** The link to the reader's preferences page. */
+  preferences: string;
+  preferencesShort: string;
   noStories: string;
   singleSource: string;
   continuing: string;
@@ -45,6 +48,8 @@ export const EDITION_TEXT: Record<Language, EditionText> = {
     viewInBrowser: 'View in browser',
     pastIssues: 'Past issues',
     unsubscribe: 'Unsubscribe',
+    preferences: 'Themes, pause, language',
+    preferencesShort: 'Preferences',
     noStories: 'No stories this week.',
     singleSource: 'Single source',
     continuing: 'Continuing from an earlier issue',
@@ -70,6 +75,8 @@ export const EDITION_TEXT: Record<Language, EditionText> = {
     viewInBrowser: 'Ver en el navegador',
     pastIssues: 'Números anteriores',
     unsubscribe: 'Cancelar suscripción',
+    preferences: 'Temas, pausa, idioma',
+    preferencesShort: 'Preferencias',
     noStories: 'No hay noticias esta semana.',
     singleSource: 'Una sola fuente',
     continuing: 'Continúa de un número anterior',

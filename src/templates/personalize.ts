@@ -11,11 +11,14 @@ import type { RenderedDigest } from './render.ts';
 export const PLACEHOLDERS = {
   unsubscribeUrl: '%%FRONTERA_UNSUBSCRIBE_URL%%',
   email: '%%FRONTERA_EMAIL%%',
+  preferencesUrl: '%%FRONTERA_PREFERENCES_URL%%',
 } as const;
 
 export interface PersonalValues {
   unsubscribeUrl: string;
   email: string;
+  /** The reader's signed preferences link; without one, the unsubscribe page (which links it) stands in. */
+  preferencesUrl?: string;
 }
 
 type Slot = keyof typeof PLACEHOLDERS;
@@ -56,9 +59,10 @@ export function preparePersonalization(rendered: RenderedDigest): (values: Perso
   return (values) => {
     // A bad unsubscribe link is a legal problem, not a cosmetic one: refuse to send without it.
     if (!isHttpUrl(values.unsubscribeUrl)) throw new Error('unsubscribeUrl must be an absolute http(s) URL');
+    const preferencesUrl = values.preferencesUrl && isHttpUrl(values.preferencesUrl) ? values.preferencesUrl : values.unsubscribeUrl;
     return {
-      html: fill(html, { unsubscribeUrl: escapeHtml(values.unsubscribeUrl), email: escapeHtml(values.email) }),
-      text: fill(text, values),
+      html: fill(html, { unsubscribeUrl: escapeHtml(values.unsubscribeUrl), email: escapeHtml(values.email), preferencesUrl: escapeHtml(preferencesUrl) }),
+      text: fill(text, { ...values, preferencesUrl }),
     };
   };
 }

@@ -36,6 +36,7 @@ export function renderPlainText(view: DigestView): string {
   const t = view.text;
   const out: string[] = [view.title.toUpperCase(), `${t.weeklyDigest} · ${view.periodLabel}`, view.countsLine, ''];
   out.push(`${t.viewInBrowser}: ${view.viewInBrowserUrl}`, '');
+  if (view.editorNote) out.push(view.editorNote, '');
   if (view.themes.length === 0 && view.lead.length === 0) out.push(t.noStories, '');
   else {
     out.push(t.inThisIssue.toUpperCase());
@@ -48,10 +49,12 @@ export function renderPlainText(view: DigestView): string {
     out.push(RULE, section.title.toUpperCase(), RULE, '');
     for (const story of section.stories) out.push(storyText(story, view), '');
   }
+  if (view.missingSourcesNote) out.push(view.missingSourcesNote, '');
   out.push(
     '-- ',
     t.receiving(PLACEHOLDERS.email, new URL(view.publicUrl).host),
     `${t.unsubscribe}: ${PLACEHOLDERS.unsubscribeUrl}`,
+    `${t.preferences}: ${PLACEHOLDERS.preferencesUrl}`,
     `${t.pastIssues}: ${view.archiveUrl}`,
     view.postalAddress,
     '',

@@ -79,12 +79,16 @@ export interface DigestView {
   outletCount: number;
   /** "24 stories from 31 outlets". */
   countsLine: string;
+  /** The editors' note shown above the stories, when they wrote one. */
+  editorNote: string | undefined;
   themes: ThemeView[];
   topHeadline: string | undefined;
   viewInBrowserUrl: string;
   archiveUrl: string;
   postalAddress: string;
   publicUrl: string;
+  /** "Missing this week: …" when some outlets' feeds failed for the whole window. */
+  missingSourcesNote?: string;
 }
 
 export interface ViewContext {
@@ -284,11 +288,23 @@ export function toViewModel(digest: Digest, ctx: ViewContext, lang: Language = '
     storyCount,
     outletCount: digest.outletCount,
     countsLine: text.counts(storyCount, digest.outletCount),
+    editorNote: digest.editorNote?.trim() ? digest.editorNote.trim() : undefined,
     themes,
     topHeadline: topView ? clean(topView.headline) : undefined,
     viewInBrowserUrl,
     archiveUrl: ctx.archiveUrl ?? `${publicUrl}/archive`,
     postalAddress: clean(ctx.postalAddress),
     publicUrl,
+    ...missingSourcesNote(digest.missingSources),
+  };
+}
+
+function missingSourcesNote(names: string[] | undefined): { missingSourcesNote?: string } {
+  const outlets = (names ?? []).map(clean).filter(Boolean);
+  if (outlets.length === 0) return {};
+  const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} and ${outlets.at(-1)}`;
+  const one = outlets.length === 1;
+  return {
+    missingSourcesNote: `Missing this week: ${list}. ${one ? 'Its feed' : 'Their feeds'} failed every time we tried, so ${one ? 'its' : 'their'} coverage is not included.`,
   };
 }

@@ -3,6 +3,8 @@ import { JOB_NAMES, QUEUES, SendBatchPayload, SendDigestPayload } from '../jobs/
 import { enqueueSendBatches } from '../jobs/producers.ts';
 import { sendBatch, type PreparedDigestMail } from '../pipeline/send-batch.ts';
 import { planSend } from '../pipeline/send-digest.ts';
+import { decideAutoSend } from '../pipeline/auto-send.ts';
+import { enqueueSend } from '../jobs/producers.ts';
 import type { App } from '../app.ts';
 import { runJob } from './errors.ts';
 
@@ -21,7 +23,7 @@ export function startSendWorker(app: App): Worker {
     mailer: app.mailer,
     clock: app.clock,
     logger: app.logger,
-    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret },
+    mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret, postalAddress: env.POSTAL_ADDRESS },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
   };
@@ -29,9 +31,16 @@ export function startSendWorker(app: App): Worker {
     QUEUES.send,
     (job: Job) =>
       runJob(async () => {
+        if (job.name === JOB_NAMES.autoSend) {
+          const decision = await decideAutoSend(app.store);
+          app.logger.info({ ...decision }, decision.send ? 'digest.auto_send' : 'digest.auto_send_skipped');
+          if (decision.send) await enqueueSend(app.queues, decision.digestId, 'schedule');
+          return decision;
+        }
         if (job.name === JOB_NAMES.sendDigest) {
-          const { digestId } = SendDigestPayload.parse(job.data);
-          const plan = await planSend({ store: app.store, logger: app.logger, batchSize: env.SEND_BATCH_SIZE }, digestId);
+          const { digestId, actor } = SendDigestPayload.parse(job.data);
+          const plan = await planSend({ store: app.store, logger: app.logger, clock: app.clock, batchSize: env.SEND_BATCH_SIZE }, digestId);
+          if (actor) await app.store.recordAudit({ actor, action: 'send', digestId, detail: `audience ${plan.audience}` });
           const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, plan.batches);
           return { digestId, audience: plan.audience, batchJobIds: jobs.map((j) => j.id!) } satisfies SendDigestResult;
         }

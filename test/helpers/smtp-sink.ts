@@ -22,6 +22,8 @@ export interface SmtpSinkOptions {
   failRcpt?: (addr: string) => number | undefined;
   /** True to read the whole message for this recipient and then destroy the socket silently. */
   dropAfterData?: (addr: string) => boolean;
+  /** Relay latency: wait this long before answering the end of DATA. */
+  delayMs?: number;
 }
 
 export interface SmtpSink {
@@ -69,7 +71,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           envelope: { from: mailFrom === false ? '' : mailFrom.address, to },
           raw: Buffer.concat(chunks),
         });
-        callback(null, 'Queued');
+        if (opts.delayMs) setTimeout(() => callback(null, 'Queued'), opts.delayMs);
+        else callback(null, 'Queued');
       });
     },
   });

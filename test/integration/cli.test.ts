@@ -49,13 +49,19 @@ describe('the operator CLI without services', () => {
   it('checks one feed over HTTP and shows its normalised items with relevance', async () => {
     const { baseUrl, server } = await startSampleServer('samples/feeds', 0);
     try {
-      const r = await frontera(['feeds', 'check', `${baseUrl}border-report.xml`, '--json'], {});
+      // Without the allowance the guard refuses the loopback server and says which setting allows it.
+      const refused = await frontera(['feeds', 'check', `${baseUrl}border-report.xml`], { FETCH_ALLOW_PRIVATE: '' });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/FETCH_REFUSED: 127\.0\.0\.1 resolves to 127\.0\.0\.1 \(loopback\).*FETCH_ALLOW_PRIVATE/);
+      const allow = { FETCH_ALLOW_PRIVATE: '127.0.0.0/8' };
+      const r = await frontera(['feeds', 'check', `${baseUrl}border-report.xml`, '--json'], allow);
       expect(r.code).toBe(0);
-      const out = JSON.parse(r.stdout) as { items: { url: string; relevance: number }[] };
+      const out = JSON.parse(r.stdout) as { format: string; items: { url: string; relevance: number }[] };
+      expect(out.format).toBe('RSS 2.0');
       expect(out.items.length).toBeGreaterThan(5);
       // Tracking parameters and fragments are gone from every link.
       for (const item of out.items) expect(item.url).not.toMatch(/utm_|fbclid|gclid|#/);
-      const broken = await frontera(['feeds', 'check', `${baseUrl}broken.xml`], {});
+      const broken = await frontera(['feeds', 'check', `${baseUrl}broken.xml`], allow);
       expect(broken.code).toBe(1);
       expect(broken.stderr).toContain('FEED_PARSE_ERROR');
     } finally {

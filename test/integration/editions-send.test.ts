@@ -45,9 +45,9 @@ describe('bilingual delivery', () => {
     const digest = makeDigestFixture();
     const { en, es } = await renderEditions(digest, { publicUrl: 'https://frontera.test', postalAddress: 'CDMX' });
     await store.saveDigest(digest, { ...en, byLanguage: { es } });
-    const lectora = await store.upsertSubscriber({ email: 'lectora@example.org', status: 'confirmed', lang: 'es' });
+    const lectora = await store.upsertSubscriber({ email: 'lectora@example.org', status: 'confirmed', fields: { lang: 'es' } });
     const reader = await store.upsertSubscriber({ email: 'reader@example.org', status: 'confirmed' });
-    const explicit = await store.upsertSubscriber({ email: 'explicit@example.org', status: 'confirmed', lang: 'en' });
+    const explicit = await store.upsertSubscriber({ email: 'explicit@example.org', status: 'confirmed', fields: { lang: 'en' } });
     const ids = [lectora.id, reader.id, explicit.id];
     await store.freezeAudience(digest.id, ids);
     expect(await sendBatch(deps, digest.id, ids)).toMatchObject({ sent: 3 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
-import { sendTestCopy } from '../../src/cli/commands/send-test.ts';
+import { sendTestCopies } from '../../src/cli/commands/send-test.ts';
 import type { Digest } from '../../src/domain/model.ts';
 import { SAMPLE_WEEK_END, startSampleServer } from '../../src/cli/demo/sample-server.ts';
 import { buildNow, collectNow, sendNow } from '../../src/cli/operations.ts';
@@ -50,6 +50,8 @@ describe('the weekly digest, end to end', () => {
         MAIL_REPLY_TO: 'editors@frontera.test',
         DATA_DIR: dataDir,
         SEND_BATCH_SIZE: '2',
+        FETCH_ALLOW_PRIVATE: '127.0.0.1',
+        FETCH_HOST_INTERVAL_MS: '20',
       },
       { feedsFile: 'samples/feeds.yaml', resolveFeedUrl: (u) => new URL(u, feeds.baseUrl).toString() },
     );
@@ -90,6 +92,8 @@ describe('the weekly digest, end to end', () => {
     for (const story of stories) {
       for (const sentence of story.summary) expect(sentence.sources.length).toBeGreaterThan(0);
     }
+    // The broken feed failed every time it was tried in the window: readers are told.
+    expect(digest!.missingSources).toEqual(['La Jornada (broken sample)']);
   });
 
   it('sends to every confirmed subscriber exactly once, and never again', async () => {
@@ -127,6 +131,8 @@ describe('the weekly digest, end to end', () => {
       expect(mail.html).toContain(token);
       expect(mail.text).toContain(token);
       expect(`${mail.html}${mail.text}`).not.toContain('%%FRONTERA_');
+      expect(mail.text).toContain('Missing this week: La Jornada (broken sample). Its feed failed every time we tried');
+      expect(mail.html).toContain('Missing this week: La Jornada (broken sample)');
     }
     // Each subscriber got a different token.
     expect(new Set(mails.map((m) => m.headerLines.find((h) => h.key === 'list-unsubscribe')?.line))).toHaveProperty('size', 3);
@@ -163,7 +169,7 @@ describe('the weekly digest, end to end', () => {
     expect(story.articles.length).toBeGreaterThan(0);
 
     const before = sink.messages.length;
-    await sendTestCopy(app, digest!.id, 'editor@example.org');
+    expect(await sendTestCopies(app, digest!.id, ['editor@example.org'], 'cli:test')).toBe(0);
     expect(sink.messages).toHaveLength(before + 1);
     const mail = await simpleParser(sink.messages.at(-1)!.raw);
     expect(mail.subject).toMatch(/^\[Test\] Frontera/);

@@ -147,12 +147,13 @@ describe('subscribers', () => {
     expect((await store.listSubscribers('unsubscribed')).map((s) => s.id)).not.toContain(c.id);
   });
 
-  it('grants one confirmation slot per subscriber until it expires', async () => {
-    const s = await store.upsertSubscriber({ email: 'slot@example.org', status: 'pending' });
-    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimConfirmationSlot(s.id, 150)));
+  it('grants one confirmation slot per inbox until it expires or is released', async () => {
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimMailboxSlot('mbox-hash', 150)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await store.claimConfirmationSlot(s.id, 150)).toBe(true);
+    expect(await store.claimMailboxSlot('mbox-hash', 150)).toBe(true);
+    await store.releaseMailboxSlot('mbox-hash');
+    expect(await store.claimMailboxSlot('mbox-hash', 60_000)).toBe(true);
   });
 
   it('upserts by case-insensitive, trimmed email and keeps status sets', async () => {

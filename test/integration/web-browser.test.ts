@@ -1,126 +1,172 @@
-import { existsSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { existsSync, readFileSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/adapters/redis-connection.ts';
-import { createRedisStore } from '../../src/adapters/redis-store.ts';
-import { signToken } from '../../src/domain/tokens.ts';
-import type { Mailer, OutgoingMessage } from '../../src/pipeline/ports.ts';
-import { buildServer } from '../../src/web/server.ts';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { sendBatch } from '../../src/pipeline/send-batch.ts';
+import { planSend } from '../../src/pipeline/send-digest.ts';
+import { startReaderStack, type ReaderStack } from '../helpers/reader-stack.ts';
+import { saveThemedDigest } from '../helpers/themed-digest.ts';
 
 /**
- * The public pages in a real browser: the form must work with no script, the CSP must not break
- * the inline styles, and the unsubscribe page's button must POST. Mail is recorded in-process here
- * (the SMTP path is covered by web.test.ts); this file is about what a person sees.
+ * A reader's whole journey in Debian's Chromium, at a phone's and a desktop's width: subscribe →
+ * the confirmation mail as the SMTP server received it → confirm (the page submits itself under
+ * its hashed CSP) → preferences → a digest holding only the chosen themes → unsubscribe. Every
+ * page is checked for horizontal scrolling and run through axe-core.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`web-browser.test.ts skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+if (!hasChromium) console.warn(`web-browser.test.ts skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: unknown[];
 }
 
-const SECRET = 'browser-test-secret-0123456789abcdef';
-
-describe.skipIf(!hasChromium)('web pages in Chromium', () => {
-  let redisServer: TestRedis;
-  let redis: Redis;
-  let app: FastifyInstance;
+describe.skipIf(!hasChromium)('the reader’s journey in Chromium', () => {
+  let s: ReaderStack;
   let browser: Browser;
-  let page: Page;
-  let base = '';
-  const sent: OutgoingMessage[] = [];
   const cspViolations: string[] = [];
 
-  const mailer: Mailer = {
-    async sendMail(message) {
-      sent.push(message);
-      return { messageId: `<${sent.length}@test>`, accepted: true };
-    },
-    async sendRaw(_envelope, _raw, messageId) {
-      throw new Error(`unexpected sendRaw of ${messageId}: the web only sends confirmation mail`);
-    },
-    async close() {},
-  };
-
   beforeAll(async () => {
-    redisServer = await startRedis();
-    redis = createRedis(redisServer.url);
-    const store = createRedisStore(redis, `test:web-browser:${process.pid}`);
-    // A known port up front, so the links the server writes point at itself.
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = buildServer({
-      store,
-      mailer,
-      secret: SECRET,
-      publicUrl: base,
-      from: 'Frontera <digest@frontera.test>',
-      postalAddress: 'Frontera, Apartado Postal 12 & 14, 06000 Ciudad de México',
-    });
-    await app.listen({ host: '127.0.0.1', port });
+    s = await startReaderStack({ env: { POSTAL_ADDRESS: 'Frontera, Apartado Postal 12 & 14, 06000 Ciudad de México' } });
+    await saveThemedDigest(s.app.store, 'sample-issue', s.base);
+    await s.app.store.setDigestStatus('sample-issue', 'sent');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    // JS off: every page has to work without it, and nothing of ours should need it.
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 760 } });
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
   });
-
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    redis?.disconnect();
-    await redisServer?.stop();
+    await s?.stop();
   });
 
-  it('shows the form, rejects a bad address in place, and accepts a good one', async () => {
-    await page.goto(`${base}/`);
-    expect(await page.locator('h1').textContent()).toBe('Frontera');
-    const email = page.getByLabel('Email address');
-    expect(await email.count()).toBe(1);
-    // The stylesheet is inline; if the CSP blocked it the button would be an unstyled grey.
-    const buttonColour = await page.getByRole('button', { name: 'Subscribe' }).evaluate((el) => getComputedStyle(el).backgroundColor);
-    expect(buttonColour).toBe('rgb(11, 83, 148)');
-    await page.screenshot({ path: '/tmp/web-home.png', fullPage: true });
+  /** No sideways scrolling, and no serious or critical accessibility violation. */
+  async function checkPage(page: Page, label: string): Promise<void> {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${label}: horizontal scroll`).toBeLessThanOrEqual(0);
+    // evaluate() runs through the DevTools protocol, so the page's own CSP does not block axe.
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe.run();
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, `${label}: ${JSON.stringify(serious)}`).toEqual([]);
+  }
 
-    await email.fill('not-an-address');
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForLoadState();
-    expect(await page.getByRole('alert').textContent()).toContain('does not look like an email address');
-    expect(await page.getByLabel('Email address').inputValue()).toBe('not-an-address');
-    await page.screenshot({ path: '/tmp/web-error.png', fullPage: true });
+  async function mailTo(email: string, subject: string) {
+    for (let i = 0; i < 250; i++) {
+      for (const m of s.sink.messages) {
+        if (m.envelope.to[0] !== email) continue;
+        const parsed = await simpleParser(m.raw);
+        if (parsed.subject?.startsWith(subject)) return parsed;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no "${subject}" mail reached the SMTP server for ${email}`);
+  }
 
-    await page.getByLabel('Email address').fill('lectora@example.com');
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForLoadState();
-    expect(await page.locator('h1').textContent()).toBe('Check your inbox');
-    await page.screenshot({ path: '/tmp/web-check-inbox.png', fullPage: true });
-    expect(sent.map((m) => m.to)).toEqual(['lectora@example.com']);
+  it('has a harness that does catch violations (an unlabelled field, a page wider than the screen)', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    await page.setContent('<html lang="en"><body><main><input type="text"><div style="width:900px">wide</div></main></body></html>');
+    await expect(checkPage(page, 'broken')).rejects.toThrow();
+    await page.setContent('<html lang="en"><head><title>t</title></head><body><main><input type="text"></main></body></html>');
+    await expect(checkPage(page, 'unlabelled')).rejects.toThrow(/label/);
+    await context.close();
   });
 
-  it('unsubscribes only after the button on the unsubscribe page is pressed', async () => {
-    const store = createRedisStore(redis, `test:web-browser:${process.pid}`);
-    const subscriber = await store.findByEmail('lectora@example.com');
-    expect(subscriber).toBeDefined();
-    await store.setSubscriberStatus(subscriber!.id, 'confirmed');
+  for (const width of [390, 1280]) {
+    it(`subscribe → confirm → preferences → themed digest → unsubscribe at ${width} px`, async () => {
+      const email = `reader-${width}@example.org`;
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      page.on('console', (msg) => {
+        if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${width}: ${msg.text()}`);
+      });
 
-    await page.goto(`${base}/unsubscribe?token=${signToken(SECRET, 'unsubscribe', subscriber!.id)}`);
-    expect(await page.locator('h1').textContent()).toBe('Unsubscribe from Frontera?');
-    expect((await store.getSubscriber(subscriber!.id))?.status).toBe('confirmed');
-    await page.screenshot({ path: '/tmp/web-unsubscribe.png', fullPage: true });
+      await page.goto(`${s.base}/`);
+      expect(await page.locator('h1').textContent()).toBe('Frontera');
+      expect(await page.getByRole('link', { name: /latest issue/ }).getAttribute('href')).toBe(`${s.base}/archive/sample-issue`);
+      await checkPage(page, 'home');
+      await page.getByLabel('Email address').fill(email);
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      await page.waitForSelector('h1:text("Check your inbox")');
+      await checkPage(page, 'check inbox');
 
-    await page.getByRole('button', { name: 'Unsubscribe' }).click();
-    await page.waitForLoadState();
-    expect(await page.locator('h1').textContent()).toBe('You’re unsubscribed');
-    expect((await store.getSubscriber(subscriber!.id))?.status).toBe('unsubscribed');
-    await page.screenshot({ path: '/tmp/web-unsubscribed.png', fullPage: true });
+      const confirmation = await mailTo(email, 'Confirm your Frontera subscription');
+      const link = /https?:\/\/\S+\/confirm\?token=\S+/.exec(confirmation.text ?? '')![0];
+      // The link opens the confirm page, whose hashed inline script submits it: no extra click.
+      await page.goto(link);
+      await page.waitForSelector('h1:text("You’re subscribed")');
+      expect((await s.app.store.findByEmail(email))?.status).toBe('confirmed');
+      await checkPage(page, 'confirmed');
+      const welcome = await mailTo(email, 'Welcome to Frontera');
+      expect(welcome.text).toContain(`${s.base}/archive/sample-issue`);
+
+      await page.getByRole('link', { name: 'Choose your themes' }).click();
+      await page.waitForSelector('h1:text("Your Frontera preferences")');
+      await checkPage(page, 'preferences');
+      for (const box of await page.getByRole('checkbox').all()) await box.uncheck();
+      await page.getByRole('checkbox', { name: 'Border and migration' }).check();
+      await page.getByRole('button', { name: 'Save preferences' }).click();
+      await page.waitForSelector('text=Saved.');
+      await checkPage(page, 'preferences saved');
+
+      const digestId = `issue-${width}`;
+      await saveThemedDigest(s.app.store, digestId, s.base);
+      const plan = await planSend({ store: s.app.store, logger: s.app.logger, clock: s.app.clock, batchSize: 100 }, digestId);
+      const { env } = s.app.config;
+      await sendBatch(
+        { store: s.app.store, mailer: s.app.mailer, clock: s.app.clock, logger: s.app.logger, mail: { from: env.MAIL_FROM, publicUrl: env.PUBLIC_URL, secret: s.app.secret, postalAddress: env.POSTAL_ADDRESS } },
+        digestId,
+        plan.batches.flat(),
+      );
+      const digest = await mailTo(email, 'Frontera weekly');
+      expect(digest.text).toContain('Border story 3');
+      expect(digest.text).not.toContain('Cartel story');
+      await page.setContent(String(digest.html));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, 'digest: horizontal scroll').toBeLessThanOrEqual(0);
+
+      const unsubscribeUrl = /<([^>]+)>/.exec(String(digest.headers.get('list-unsubscribe') ?? ''))?.[1] ?? (digest.headers.get('list') as { unsubscribe?: { url: string } })?.unsubscribe?.url;
+      expect(unsubscribeUrl).toContain('/unsubscribe?token=');
+      await page.goto(unsubscribeUrl!);
+      expect((await s.app.store.findByEmail(email))?.status).toBe('confirmed');
+      await checkPage(page, 'unsubscribe');
+      await page.getByRole('button', { name: 'Unsubscribe' }).click();
+      await page.waitForSelector('h1:text("You’re unsubscribed")');
+      expect((await s.app.store.findByEmail(email))?.status).toBe('unsubscribed');
+      await checkPage(page, 'unsubscribed');
+      await page.screenshot({ path: `/tmp/web-unsubscribed-${width}.png`, fullPage: true });
+
+      await page.goto(`${s.base}/archive/sample-issue`);
+      await checkPage(page, 'archive issue');
+      await page.goto(`${s.base}/archive`);
+      await checkPage(page, 'archive');
+      await context.close();
+    });
+  }
+
+  it('works with JavaScript off too: the confirm page’s button does what the script does', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${s.base}/`);
+    await page.getByLabel('Email address').fill('no-js@example.org');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.waitForSelector('h1:text("Check your inbox")');
+    const mail = await mailTo('no-js@example.org', 'Confirm your Frontera subscription');
+    await page.goto(/https?:\/\/\S+\/confirm\?token=\S+/.exec(mail.text ?? '')![0]);
+    expect(await page.locator('h1').textContent()).toBe('Confirm your subscription');
+    expect((await s.app.store.findByEmail('no-js@example.org'))?.status).toBe('pending');
+    await page.getByRole('button', { name: 'Confirm my subscription' }).click();
+    await page.waitForSelector('h1:text("You’re subscribed")');
+    expect((await s.app.store.findByEmail('no-js@example.org'))?.status).toBe('confirmed');
+    await context.close();
   });
 
   it('reported no Content-Security-Policy violations', () => {

@@ -34,6 +34,8 @@ function fetcher(overrides: Partial<HttpFetcherOptions> = {}) {
     maxBytes: 1_000_000,
     maxRedirects: 3,
     userAgent: 'Frontera/0.1 (+https://frontera.example/about)',
+    // These servers are on loopback, which the SSRF guard refuses unless allowed explicitly.
+    allowPrivate: '127.0.0.0/8',
     ...overrides,
   });
 }
@@ -157,7 +159,7 @@ describe('createHttpFetcher', () => {
   it('refuses a redirect to a non-http scheme', async () => {
     const base = await serve((_req, res) => res.writeHead(301, { location: 'file:///etc/passwd' }).end());
     const err = await failure(fetcher().fetchFeed(base, {}));
-    expect(err).toMatchObject({ code: 'FEED_HTTP_ERROR', permanent: true });
+    expect(err).toMatchObject({ code: 'FETCH_REFUSED', permanent: true });
   });
 
   it('times out a server that trickles the body forever and closes the socket', async () => {
@@ -255,6 +257,6 @@ describe('createHttpFetcher', () => {
 
   it('rejects non-http URLs permanently', async () => {
     const err = await failure(fetcher().fetchFeed('ftp://127.0.0.1/feed.xml', {}));
-    expect(err).toMatchObject({ code: 'FEED_HTTP_ERROR', permanent: true });
+    expect(err).toMatchObject({ code: 'FETCH_REFUSED', permanent: true });
   });
 });

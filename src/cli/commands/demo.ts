@@ -30,13 +30,20 @@ export async function demoCommand(): Promise<number> {
   const progress = createProgress();
   try {
     const config = loadConfig(
-      { ...process.env, SMTP_URL: catcher.url },
+      {
+        ...process.env,
+        SMTP_URL: catcher.url,
+        // The sample feeds are on loopback, which the SSRF guard refuses unless named explicitly.
+        FETCH_ALLOW_PRIVATE: [process.env.FETCH_ALLOW_PRIVATE, new URL(samples.baseUrl).hostname].filter(Boolean).join(','),
+        // Ten sample feeds share one local host; a short pause keeps politeness on without a 10 s wait.
+        FETCH_HOST_INTERVAL_MS: process.env.FETCH_HOST_INTERVAL_MS || '100',
+      },
       { feedsFile: join(SAMPLES, 'feeds.yaml'), resolveFeedUrl: (u) => new URL(u, samples.baseUrl).toString() },
     );
     return await withApp({ config, workers: ['collect', 'build', 'send'] }, async ({ app }) => {
-      progress.line(`demo: Redis ${app.redisUrl}, sample feeds ${samples.baseUrl}, SMTP ${catcher.url}`);
+      progress.line(`demo: Redis ${app.redisUrl}, sample feeds ${samples.baseUrl} (FETCH_ALLOW_PRIVATE=${app.config.env.FETCH_ALLOW_PRIVATE}), SMTP ${catcher.url}`);
       if ((await app.store.listSubscribers()).length === 0) {
-        const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv');
+        const imported = await importSubscribers(app.store, readFileSync(join(SAMPLES, 'subscribers.csv'), 'utf8'), 'csv', { secret: app.secret });
         progress.line(`demo: imported ${imported.added} sample subscribers`);
       }
       await collectNow(app, app.config.feeds.map((f) => f.id), progress);
@@ -52,7 +59,7 @@ export async function demoCommand(): Promise<number> {
       const htmlFile = join(demoDir, `${digestId}.html`);
       writeFileSync(
         htmlFile,
-        rendered!.html.split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`).split(PLACEHOLDERS.email).join('reader@example.org'),
+        rendered!.html.split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`).split(PLACEHOLDERS.email).join('reader@example.org').split(PLACEHOLDERS.preferencesUrl).join(`${app.config.env.PUBLIC_URL}/`),
       );
       console.log(`\nRendered digest: ${htmlFile}`);
       console.log(`Delivered messages (.eml, as accepted by the local SMTP server): ${mailDir} (${catcher.count()} this run)`);

@@ -3,18 +3,21 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PLACEHOLDERS } from '../../templates/render.ts';
 import { UsageError, withApp } from '../context.ts';
+import { latestBuilt } from '../../pipeline/auto-send.ts';
 
 /** `preview [ID] [--out FILE]`: the rendered HTML as a subscriber would see it (neutral links). */
 export async function previewCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' } } });
   return withApp({}, async ({ app }) => {
-    const id = positionals[0] ?? (await app.store.latestDigest())?.id;
+    // Without an id: the digest built most recently, whatever window it covers.
+    const id = positionals[0] ?? (await latestBuilt(app.store))?.id;
     if (!id) throw new UsageError('there is no digest yet: run `frontera build` first');
     const rendered = await app.store.getRendered(id);
     if (!rendered) throw new UsageError(`no digest with id ${id} (see \`frontera digest list\`)`);
     const html = rendered.html
       .split(PLACEHOLDERS.unsubscribeUrl).join(`${app.config.env.PUBLIC_URL}/`)
-      .split(PLACEHOLDERS.email).join('preview@example.org');
+      .split(PLACEHOLDERS.email).join('preview@example.org')
+      .split(PLACEHOLDERS.preferencesUrl).join(`${app.config.env.PUBLIC_URL}/`);
     const out = resolve(values.out ?? `${app.config.dataDir}/preview/${id}.html`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, html);
@@ -26,9 +29,11 @@ export async function previewCommand(argv: string[]): Promise<number> {
 export async function digestCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
+  const limit = Number(values.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit "${values.limit}" must be a positive whole number`);
   return withApp({}, async ({ app }) => {
     if (sub === 'list') {
-      const digests = await app.store.listDigests(Number(values.limit ?? 20));
+      const digests = await app.store.listDigests(limit);
       if (values.json) console.log(JSON.stringify(digests.map(({ themes: _t, ...d }) => d), null, 2));
       else if (digests.length === 0) console.log('no digests yet');
       for (const d of values.json ? [] : digests) {
@@ -46,11 +51,12 @@ export async function digestCommand(argv: string[]): Promise<number> {
         console.log(JSON.stringify({ ...digest, deliveries: await app.store.deliveryCounts(id) }, null, 2));
         return 0;
       }
-      console.log(`${digest.title}  [${digest.status}]  ${digest.articleCount} articles from ${digest.outletCount} outlets`);
+      console.log(`${digest.title}  [${digest.status}]  ${digest.articleCount} relevant articles from ${digest.outletCount} outlets`);
+      if (digest.editorNote) console.log(`\nEditor's note: ${digest.editorNote}`);
       for (const theme of digest.themes) {
-        console.log(`\n## ${theme.title}`);
+        console.log(`\n## ${theme.title}  [${theme.id}]`);
         for (const story of theme.stories) {
-          console.log(`\n* ${story.headline}  (${story.outlets.join(', ')})${story.continuesFrom ? '  [continuing]' : ''}`);
+          console.log(`\n* ${story.headline}  (${story.outlets.join(', ')})${story.continuesFrom ? '  [continuing]' : ''}  [${story.id}]`);
           for (const s of story.summary) console.log(`    ${s.text}  [${s.sources.map((x) => x.outlet).join(', ')}]`);
         }
       }

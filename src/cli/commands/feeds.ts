@@ -5,6 +5,7 @@ import { userAgent } from '../../app.ts';
 import { normalizeItem } from '../../domain/articles.ts';
 import { describeError } from '../../domain/errors.ts';
 import { loadConfig } from '../../config/index.ts';
+import type { ParsedFeed } from '../../pipeline/ports.ts';
 import { UsageError } from '../context.ts';
 
 export async function feedsCommand(argv: string[]): Promise<number> {
@@ -20,7 +21,14 @@ export async function feedsCommand(argv: string[]): Promise<number> {
     const url = positionals[0];
     if (!url) throw new UsageError('feeds check needs a URL');
     const { env } = config;
-    const fetcher = createHttpFetcher({ timeoutMs: env.FETCH_TIMEOUT_MS, maxBytes: env.FETCH_MAX_BYTES, maxRedirects: env.FETCH_MAX_REDIRECTS, userAgent: userAgent(env.PUBLIC_URL) });
+    const fetcher = createHttpFetcher({
+      timeoutMs: env.FETCH_TIMEOUT_MS,
+      maxBytes: env.FETCH_MAX_BYTES,
+      maxRedirects: env.FETCH_MAX_REDIRECTS,
+      userAgent: userAgent(env.PUBLIC_URL),
+      allowPrivate: env.FETCH_ALLOW_PRIVATE,
+      minHostIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+    });
     try {
       const fetched = await fetcher.fetchFeed(url, {});
       if (fetched.status !== 'ok') throw new Error('unexpected 304 without validators');
@@ -29,9 +37,9 @@ export async function feedsCommand(argv: string[]): Promise<number> {
       const probe = { id: 'check', name: parsed.title ?? new URL(url).hostname, url, language, country: 'INT', weight: 1, enabled: true } as const;
       const items = parsed.items.map((raw) => normalizeItem(raw, probe, { fetchedAt: new Date(), topic: config.topic, baseUrl: fetched.finalUrl }));
       if (values.json) {
-        console.log(JSON.stringify({ url: fetched.finalUrl, title: parsed.title, bytes: fetched.bytes, items: items.filter(Boolean) }, null, 2));
+        console.log(JSON.stringify({ url: fetched.finalUrl, format: formatName(parsed), title: parsed.title, bytes: fetched.bytes, items: items.filter(Boolean) }, null, 2));
       } else {
-        console.log(`${parsed.title ?? '(untitled)'} — ${fetched.finalUrl} — ${parsed.items.length} items, ${fetched.bytes} bytes`);
+        console.log(`${parsed.title ?? '(untitled)'} — ${fetched.finalUrl} — ${formatName(parsed)}, ${parsed.items.length} items, ${fetched.bytes} bytes`);
         for (const a of items) {
           if (!a) continue;
           const mark = a.relevance >= config.topic.threshold ? '+' : ' ';
@@ -47,4 +55,17 @@ export async function feedsCommand(argv: string[]): Promise<number> {
     }
   }
   throw new UsageError('usage: frontera feeds list [--json] | feeds check URL [--json]');
+}
+
+const FORMAT_NAMES: Record<ParsedFeed['format'], string> = {
+  rss: 'RSS',
+  'rss-1.0': 'RSS 1.0 (RDF)',
+  atom: 'Atom',
+  'news-sitemap': 'Google News sitemap',
+  'json-feed': 'JSON Feed',
+};
+
+function formatName(parsed: ParsedFeed): string {
+  const name = FORMAT_NAMES[parsed.format];
+  return parsed.version && parsed.format !== 'rss-1.0' ? `${name} ${parsed.version}` : name;
 }

@@ -2,8 +2,11 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../../app.ts';
 import { loadConfig } from '../../config/index.ts';
 import { upsertSchedules } from '../../jobs/schedules.ts';
+import { webDeps } from '../../web/deps.ts';
 import { buildServer } from '../../web/server.ts';
 import { startWorkers } from '../../workers/index.ts';
+import { registerAdmin } from '../../web/admin/index.ts';
+import { UsageError } from '../context.ts';
 
 /** Runs until SIGINT/SIGTERM, then lets in-flight jobs finish (Worker.close waits for them). */
 function untilSignal(): Promise<string> {
@@ -24,8 +27,12 @@ export async function workerCommand(argv: string[]): Promise<number> {
       digestCron: env.DIGEST_CRON,
       timeZone: env.DIGEST_TZ,
       autoSend: env.AUTO_SEND,
+      sendAtCron: env.SEND_AT?.cron,
     });
-    app.logger.info({ feeds: s.collect, everyHours: env.COLLECT_EVERY_HOURS, weekly: s.weekly, autoSend: env.AUTO_SEND }, 'schedules.upserted');
+    app.logger.info(
+      { feeds: s.collect, everyHours: env.COLLECT_EVERY_HOURS, weekly: s.weekly, autoSend: env.AUTO_SEND, sendAt: env.SEND_AT?.label ?? null },
+      'schedules.upserted',
+    );
   }
   const workers = startWorkers(app);
   app.logger.info({ redis: app.redisUrl.replace(/\/\/.*@/, '//***@'), queues: ['collect', 'build', 'send'] }, 'worker.started');
@@ -38,19 +45,22 @@ export async function workerCommand(argv: string[]): Promise<number> {
 
 export async function webCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const port = values.port === undefined ? 3000 : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? '3000') || port < 1 || port > 65_535) {
+    throw new UsageError(`--port "${values.port}" must be a whole number from 1 to 65535`);
+  }
   const app = await createApp(loadConfig());
   const { env } = app.config;
-  const server = buildServer({
-    store: app.store,
-    mailer: app.mailer,
-    secret: app.secret,
-    publicUrl: env.PUBLIC_URL,
-    from: env.MAIL_FROM,
-    postalAddress: env.POSTAL_ADDRESS,
-    logger: false,
+  const server = buildServer(webDeps(app, { logger: true }));
+  await registerAdmin(server, app);
+  const address = await server.listen({ port, host: values.host ?? '127.0.0.1' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${err.code}`);
+    }
+    throw err;
   });
-  const address = await server.listen({ port: Number(values.port ?? 3000), host: values.host ?? '127.0.0.1' });
-  console.log(`web: listening on ${address} (public URL ${env.PUBLIC_URL})`);
+  console.log(`web: listening on ${address} (public URL ${env.PUBLIC_URL}); metrics at /metrics`);
+  console.log(env.ADMIN_PASSWORD_HASH ? 'web: admin at /admin (queues at /admin/queues)' : 'web: admin disabled (set ADMIN_PASSWORD_HASH: `frontera admin hash-password`)');
   await untilSignal();
   await server.close();
   await app.close();

@@ -1,0 +1,15 @@
+/**
+ * What a command's exit status means; README "Exit codes" lists the same table. Scripts and cron
+ * jobs branch on these, so a command returns OK only when it did everything it was asked to.
+ */
+export const EXIT = {
+  /** Done as asked (also: nothing needed doing, and the command said so). */
+  OK: 0,
+  /** Failed: nothing (or nothing useful) was done; the message names the cause. */
+  FAILED: 1,
+  /** Usage or configuration error, caught before anything was queued or changed. */
+  USAGE: 2,
+  /** Partial success: some feeds failed, some deliveries failed or are uncertain. */
+  PARTIAL: 3,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
