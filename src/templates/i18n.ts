@@ -33,6 +33,8 @@ export interface EditionText {
   countries: { MX: string; US: string; INT: string };
   onlyMexico: string;
   onlyUs: string;
+  /** The note naming outlets whose feeds failed for the whole window. */
+  missingSources: (list: string, one: boolean) => string;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -64,6 +66,8 @@ export const EDITION_TEXT: Record<Language, EditionText> = {
     countries: { MX: 'Mexican', US: 'US', INT: 'international' },
     onlyMexico: 'Covered by Mexican outlets only',
     onlyUs: 'Covered by US outlets only',
+    missingSources: (list, one) =>
+      `Missing this week: ${list}. ${one ? 'Its feed' : 'Their feeds'} failed every time we tried, so ${one ? 'its' : 'their'} coverage is not included.`,
   },
   es: {
     brand: 'Frontera semanal',
@@ -91,5 +95,7 @@ export const EDITION_TEXT: Record<Language, EditionText> = {
     countries: { MX: 'mexicanos', US: 'de EE. UU.', INT: 'internacionales' },
     onlyMexico: 'Solo en medios mexicanos',
     onlyUs: 'Solo en medios de EE. UU.',
+    missingSources: (list, one) =>
+      `Faltan esta semana: ${list}. ${one ? 'Su fuente falló' : 'Sus fuentes fallaron'} cada vez que lo intentamos, así que esta cobertura no está incluida.`,
   },
 };

@@ -295,16 +295,13 @@ export function toViewModel(digest: Digest, ctx: ViewContext, lang: Language = '
     archiveUrl: ctx.archiveUrl ?? `${publicUrl}/archive`,
     postalAddress: clean(ctx.postalAddress),
     publicUrl,
-    ...missingSourcesNote(digest.missingSources),
+    ...missingSourcesNote(digest.missingSources, text),
   };
 }
 
-function missingSourcesNote(names: string[] | undefined): { missingSourcesNote?: string } {
+function missingSourcesNote(names: string[] | undefined, text: EditionText): { missingSourcesNote?: string } {
   const outlets = (names ?? []).map(clean).filter(Boolean);
   if (outlets.length === 0) return {};
-  const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} and ${outlets.at(-1)}`;
-  const one = outlets.length === 1;
-  return {
-    missingSourcesNote: `Missing this week: ${list}. ${one ? 'Its feed' : 'Their feeds'} failed every time we tried, so ${one ? 'its' : 'their'} coverage is not included.`,
-  };
+  const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} ${text.and} ${outlets.at(-1)}`;
+  return { missingSourcesNote: text.missingSources(list, outlets.length === 1) };
 }

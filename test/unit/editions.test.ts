@@ -10,7 +10,8 @@ describe('the bilingual edition', () => {
   it('renders the Spanish edition in Spanish: interface, dates, section names', async () => {
     const digest = makeDigestFixture();
     digest.themes[0]!.titleEs = 'Seguridad y cárteles';
-    const es = await renderDigest({ ...digest, lead: ['story-0'] }, ctx, 'es');
+    const es = await renderDigest({ ...digest, lead: ['story-0'], missingSources: ['Milenio', 'Proceso'] }, ctx, 'es');
+    expect(es.html).toContain('Faltan esta semana: Milenio y Proceso.');
     expect(es.html).toContain('<html lang="es"');
     for (const text of ['Lo más importante', 'En este número', 'Ver en el navegador', 'Cancelar suscripción', '12–18 de mayo de 2025', 'Seguridad y cárteles']) {
       expect(es.html).toContain(text);
