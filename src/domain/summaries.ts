@@ -37,6 +37,8 @@ const REDUNDANT_COSINE = 0.4;
 const MMR_LAMBDA = 0.6;
 const DAMPING = 0.85;
 const MIN_WORDS = 5;
+/** Openings that refer to the sentence before (EN/ES); such a sentence cannot stand alone. */
+const DANGLING_START = /^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|some|others|such|both|also|but|and|however|meanwhile|still|esto|esta|este|estos|estas|eso|ello|ellos|ellas|algunos|algunas|otros|otras|también|pero|sin embargo)\b/i;
 /** Sentences of an article's full text (when collected) that a summary may draw on. */
 const FULL_TEXT_SENTENCES = 12;
 
@@ -127,12 +129,15 @@ function factOf(text: string): Fact {
   return { numbers, terms };
 }
 
-/** The same figure and at least two of the same words: one fact, however it is worded. */
+/**
+ * One fact, however it is worded: the same figure and two of the same words, or without a figure,
+ * half the words of the shorter sentence (at least four) in common.
+ */
 function sameFact(a: Fact, b: Fact): boolean {
-  if (![...a.numbers].some((n) => b.numbers.has(n))) return false;
   let shared = 0;
-  for (const t of a.terms) if (b.terms.has(t) && ++shared >= 2) return true;
-  return false;
+  for (const t of a.terms) if (b.terms.has(t)) shared++;
+  if ([...a.numbers].some((n) => b.numbers.has(n)) && shared >= 2) return true;
+  return shared >= 4 && shared >= 0.5 * Math.min(a.terms.size, b.terms.size);
 }
 
 interface Candidate {
@@ -206,6 +211,8 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     const n = words(x.text);
     // A wire copy repeats the same sentences; the first article keeps them, support adds the rest.
     if (n < MIN_WORDS || n > maxWords || seenText.has(x.text)) return;
+    // A later sentence that opens by pointing back ("Some will…", "It said…") means nothing alone.
+    if (x.position > 0 && DANGLING_START.test(x.text)) return;
     // Feeds often open the summary with the title again; it adds nothing under the headline.
     if (cosine(vectors[k]!, headlineVector) >= HEADLINE_REPEAT_COSINE) return;
     if (cosine(vectors[k]!, ownTitles[x.article]!) >= HEADLINE_REPEAT_COSINE) return;

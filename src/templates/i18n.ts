@@ -30,7 +30,8 @@ export interface EditionText {
   /** Shown next to a story told only by outlets writing in another language. */
   originalLanguage: Record<Language, string>;
   coverage: string;
-  countries: { MX: string; US: string; INT: string };
+  /** "3 Mexican", "1 internacional": the count and the country's adjective, agreeing in number. */
+  countries: Record<'MX' | 'US' | 'INT', (n: number) => string>;
   onlyMexico: string;
   onlyUs: string;
   /** The note naming outlets whose feeds failed for the whole window. */
@@ -63,7 +64,7 @@ export const EDITION_TEXT: Record<Language, EditionText> = {
     receiving: (email, host) => `You are receiving this because ${email} subscribed to the Frontera weekly digest at ${host}.`,
     originalLanguage: { en: 'In English', es: 'In Spanish' },
     coverage: 'Coverage',
-    countries: { MX: 'Mexican', US: 'US', INT: 'international' },
+    countries: { MX: (n) => `${n} Mexican`, US: (n) => `${n} US`, INT: (n) => `${n} international` },
     onlyMexico: 'Covered by Mexican outlets only',
     onlyUs: 'Covered by US outlets only',
     missingSources: (list, one) =>
@@ -92,7 +93,11 @@ export const EDITION_TEXT: Record<Language, EditionText> = {
     receiving: (email, host) => `Recibe este correo porque ${email} se suscribió al resumen semanal de Frontera en ${host}.`,
     originalLanguage: { en: 'En inglés', es: 'En español' },
     coverage: 'Cobertura',
-    countries: { MX: 'mexicanos', US: 'de EE. UU.', INT: 'internacionales' },
+    countries: {
+      MX: (n) => `${n} ${n === 1 ? 'mexicano' : 'mexicanos'}`,
+      US: (n) => `${n} de EE. UU.`,
+      INT: (n) => `${n} ${n === 1 ? 'internacional' : 'internacionales'}`,
+    },
     onlyMexico: 'Solo en medios mexicanos',
     onlyUs: 'Solo en medios de EE. UU.',
     missingSources: (list, one) =>

@@ -152,7 +152,7 @@ function coverageView(story: Story, text: EditionText): CoverageView | undefined
   const oneSide = c.MX > 0 && c.US === 0 ? text.onlyMexico : c.US > 0 && c.MX === 0 ? text.onlyUs : undefined;
   const label = (['MX', 'US', 'INT'] as const)
     .filter((k) => c[k] > 0)
-    .map((k) => `${c[k]} ${text.countries[k]}`)
+    .map((k) => text.countries[k](c[k]))
     .join(' · ');
   return { MX: c.MX, US: c.US, INT: c.INT, total, oneSide, label };
 }

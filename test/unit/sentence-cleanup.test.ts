@@ -40,13 +40,18 @@ describe('summaries use clean sentences only', () => {
   it('drops datelines and filler, and states one fact once across languages', () => {
     const articles = [
       makeArticle({ id: 'en', hour: 0, outlet: 'AP', feedId: 'ap', title: 'Deportees pour into Ciudad Juárez', summary: 'CIUDAD JUAREZ, Mexico (AP) — About 1,500 deportees a week now cross the Paso del Norte bridge into Ciudad Juárez. Shelters in the city say they are full. Mexican officials did not immediately respond to a request for comment.' }),
-      makeArticle({ id: 'en2', hour: 1, outlet: 'Reuters', feedId: 'reuters', title: 'Juárez shelters overflow as deportations rise', summary: 'Some 1,500 deportees each week arrive over the Paso del Norte bridge, local officials said. The state government opened a second shelter on Monday.' }),
+      makeArticle({ id: 'en2', hour: 1, outlet: 'Reuters', feedId: 'reuters', title: 'Juárez shelters overflow as deportations rise', summary: 'Some 1,500 deportees each week arrive over the Paso del Norte bridge, local officials said. The state government opened a second shelter on Monday. They will likely need more.' }),
+      makeArticle({ id: 'en3', hour: 2, outlet: 'NPR', feedId: 'npr', title: 'Mexico opens a second shelter for deportees in Juárez', summary: 'The Chihuahua state government opened a second shelter for deportees in Ciudad Juárez on Monday, as the first one filled up.' }),
     ];
     const summary = summarizeStory(articles);
     const texts = summary.sentences.map((s) => s.text);
     expect(texts.some((t) => /\(AP\)|CIUDAD JUAREZ/.test(t))).toBe(false);
     expect(texts.some((t) => /request for comment/.test(t))).toBe(false);
     expect(texts.filter((t) => /1,500/.test(t))).toHaveLength(1);
+    // The second shelter once, though two outlets word it differently and give no figure.
+    expect(texts.filter((t) => /second shelter/.test(t))).toHaveLength(1);
+    // A later sentence that points back to the one before means nothing on its own.
+    expect(texts.some((t) => t.startsWith('They will'))).toBe(false);
     for (const s of summary.sentences) {
       const origin = articles.find((a) => a.id === s.sources[0]!.articleId)!;
       expect(origin.summary).toContain(s.text);
