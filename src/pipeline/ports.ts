@@ -1,4 +1,4 @@
-import type { Article, Delivery, DeliveryState, Digest, Subscriber, SubscriberStatus } from '../domain/model.ts';
+import type { Article, Delivery, DeliveryState, Digest, Language, Subscriber, SubscriberStatus } from '../domain/model.ts';
 
 /**
  * The ports the pipeline steps depend on. Adapters (src/adapters) implement them; the composition
@@ -110,11 +110,15 @@ export interface ArticleStore {
   getArticle(id: string): Promise<Article | undefined>;
 }
 
-/** The digest compiled once, with per-subscriber placeholders still in it. */
+/**
+ * The digest compiled once per edition, with per-subscriber placeholders still in it. The main
+ * fields are the English edition; `byLanguage` holds the others (Spanish).
+ */
 export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
+  byLanguage?: { es?: { subject: string; html: string; text: string } };
 }
 
 export interface DigestStore {

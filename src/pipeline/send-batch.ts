@@ -25,6 +25,8 @@ export interface SendDeps {
 export interface PreparedDigestMail {
   subject: string;
   mime: PreparedMime;
+  /** Other editions, encoded once each too; a subscriber's `lang` picks one. */
+  byLanguage?: { es?: { subject: string; mime: PreparedMime } };
 }
 
 export interface BatchResult {
@@ -77,7 +79,7 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const preferencesUrl = `${deps.mail.publicUrl}/preferences?token=${signToken(deps.mail.secret, 'preferences', subscriberId)}`;
     // The reader's theme choice: one compiled variant per distinct choice (digest-variants.ts).
-    const mail = await mailFor(subscriberId);
+    const mail = await mailFor(subscriberId, subscriber.lang);
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
     const raw = buildRaw(
       mail.mime,
@@ -147,15 +149,13 @@ async function prepareDigestMail(deps: SendDeps, digestId: string): Promise<Prep
   if (cached) return cached;
   const [digest, rendered] = await Promise.all([deps.store.getDigest(digestId), deps.store.getRendered(digestId)]);
   if (!digest || !rendered) throw new FrontError('DIGEST_NOT_FOUND', `No rendered digest with id ${digestId}`, { permanent: true });
-  const mime = prepareMime({
-    from: deps.mail.from,
-    replyTo: deps.mail.replyTo,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    placeholders: SPLICED,
+  const encode = (r: { subject: string; html: string; text: string }) => ({
+    subject: r.subject,
+    mime: prepareMime({ from: deps.mail.from, replyTo: deps.mail.replyTo, subject: r.subject, html: r.html, text: r.text, placeholders: SPLICED }),
   });
-  const prepared = { subject: rendered.subject, mime };
+  // Every edition is encoded once per digest; the subscriber's language picks one (English when theirs was not rendered).
+  const es = rendered.byLanguage?.es;
+  const prepared: PreparedDigestMail = { ...encode(rendered), ...(es ? { byLanguage: { es: encode(es) } } : {}) };
   if (deps.cache) {
     // Keep only the latest couple of digests; a worker lives for weeks.
     if (deps.cache.size >= 2) deps.cache.delete(deps.cache.keys().next().value as string);
