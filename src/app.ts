@@ -14,7 +14,24 @@ import { createRedisStore } from './adapters/redis-store.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import type { AppConfig } from './config/index.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
-import type { ArticleExtractor, Clock, FeedFetcher, FeedParser, Logger, Mailer, Store } from './pipeline/ports.ts';
+import { createLedgerCompactor } from './adapters/redis-compaction.ts';
+import { redisKeys } from './adapters/redis-keys.ts';
+import { createLateReportStore } from './adapters/redis-late-reports.ts';
+import { domainOfSender, type ReturnPathConfig } from './domain/return-path.ts';
+import { createClaimConfirmer } from './adapters/redis-replication.ts';
+import { isSentinelUrl } from './adapters/redis-sentinel.ts';
+import type {
+  ArticleExtractor,
+  ClaimConfirmation,
+  Clock,
+  FeedFetcher,
+  FeedParser,
+  LateReportStore,
+  LedgerCompactor,
+  Logger,
+  Mailer,
+  Store,
+} from './pipeline/ports.ts';
 
 /** The composition root: the one place that turns configuration into adapters. */
 export interface App {
@@ -32,6 +49,13 @@ export interface App {
   clock: Clock;
   logger: Logger;
   secret: string;
+  /** Late bounces and complaints (inbound receiver) and ledger compaction. */
+  reports: LateReportStore;
+  compactor: LedgerCompactor;
+  /** Where reports come back: VERP envelope senders and the inbound receiver's addresses. */
+  returnPath: ReturnPathConfig;
+  /** Set when claims must reach replicas before a send (REDIS_WAIT_REPLICAS, Sentinel). */
+  confirmClaim?: () => Promise<ClaimConfirmation>;
   close(): Promise<void>;
 }
 
@@ -63,6 +87,14 @@ export async function createApp(
   const queues = createQueues(bullmqConnection(redisUrl), env.REDIS_PREFIX, { backoffMs: opts.backoffMs ?? 30_000 }, (err) =>
     logger.error({ error: err.message }, 'queue.error'),
   );
+  const secret = env.SECRET_KEY ?? localSecret(config.dataDir, logger);
+  const returnPath: ReturnPathConfig = {
+    secret,
+    localPart: env.BOUNCE_LOCAL_PART,
+    // Not send-batch's addressOf: importing the send path would load MJML into every command.
+    domain: env.BOUNCE_DOMAIN ?? domainOfSender(env.MAIL_FROM) ?? 'frontera.example',
+  };
+  const waitReplicas = env.REDIS_WAIT_REPLICAS ?? (isSentinelUrl(redisUrl) ? 1 : 0);
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
   const mailer = env.SMTP_URL
     ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, timeoutMs: env.SMTP_TIMEOUT_MS })
@@ -92,7 +124,11 @@ export async function createApp(
     outboxDir,
     clock: { now: () => new Date() },
     logger,
-    secret: env.SECRET_KEY ?? localSecret(config.dataDir, logger),
+    secret,
+    reports: createLateReportStore(redis, redisKeys(env.REDIS_PREFIX)),
+    compactor: createLedgerCompactor(redis, redisKeys(env.REDIS_PREFIX)),
+    returnPath,
+    ...(waitReplicas > 0 ? { confirmClaim: createClaimConfirmer(redis, { replicas: waitReplicas, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS }) } : {}),
     async close() {
       await queues.close();
       await mailer.close();

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
+import { isSentinelUrl, sentinelOptions } from './redis-sentinel.ts';
 
 /**
  * One place that knows how Frontera talks to Redis. BullMQ workers block on BRPOPLPUSH-style calls
@@ -8,6 +9,10 @@ import { FrontError } from '../domain/errors.ts';
  * out instead of hanging while Redis is down.
  */
 export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Redis {
+  if (isSentinelUrl(url)) {
+    const base = sentinelOptions(url);
+    return new Redis(opts.forBullmq ? { ...base, maxRetriesPerRequest: null, enableReadyCheck: false } : { ...base, maxRetriesPerRequest: 3 });
+  }
   if (opts.forBullmq) {
     return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
@@ -22,7 +27,10 @@ export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Re
  * loop printing "Unhandled error event" traces, or a failed CONFIG GET read as an eviction policy.
  */
 export async function probeRedis(url: string, timeoutMs = 3000): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  const once = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false };
+  const client = isSentinelUrl(url)
+    ? new Redis({ ...sentinelOptions(url), ...once, sentinelRetryStrategy: () => null })
+    : new Redis(url, once);
   let lastError: Error | undefined;
   client.on('error', (err: Error) => (lastError = err));
   try {
@@ -52,6 +60,7 @@ export function redactRedisUrl(url: string): string {
  * under it while it still initialises makes it emit an unhandled error.
  */
 export function bullmqConnection(url: string): RedisOptions {
+  if (isSentinelUrl(url)) return { ...sentinelOptions(url), maxRetriesPerRequest: null, enableReadyCheck: false };
   const u = new URL(url);
   const db = u.pathname.replace('/', '');
   return {

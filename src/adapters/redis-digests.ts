@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
 import { Digest } from '../domain/model.ts';
-import type { DigestStore } from '../pipeline/ports.ts';
+import type { DigestStore, RenderedMail } from '../pipeline/ports.ts';
 import { defineScript, type RedisKeys } from './redis-keys.ts';
 
 /** Compare-and-set, so two operators changing a digest's status never overwrite each other. */
@@ -23,6 +23,14 @@ export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
     return values.flatMap((json) => (json ? [parseDigest(json)] : []));
   }
 
+  /** The English edition in the plain fields (as before editions existed), the others prefixed. */
+  function renderedFields(rendered: RenderedMail): Record<string, string> {
+    const fields: Record<string, string> = { subject: rendered.subject, html: rendered.html, text: rendered.text };
+    const es = rendered.byLanguage?.es;
+    if (es) Object.assign(fields, { 'es:subject': es.subject, 'es:html': es.html, 'es:text': es.text });
+    return fields;
+  }
+
   return {
     async saveDigest(digest, rendered) {
       const d = Digest.parse(digest);
@@ -30,7 +38,8 @@ export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
       await redis
         .multi()
         .set(k.digest(d.id), JSON.stringify(d))
-        .hset(k.digestRendered(d.id), { subject: rendered.subject, html: rendered.html, text: rendered.text })
+        .del(k.digestRendered(d.id))
+        .hset(k.digestRendered(d.id), renderedFields(rendered))
         .zadd(k.digestsByPeriodEnd, Date.parse(d.periodEnd) || 0, d.id)
         .exec();
     },
@@ -43,7 +52,10 @@ export function createDigestStore(redis: Redis, k: RedisKeys): DigestStore {
     async getRendered(id) {
       const r = await redis.hgetall(k.digestRendered(id));
       if (r.subject === undefined || r.html === undefined || r.text === undefined) return undefined;
-      return { subject: r.subject, html: r.html, text: r.text };
+      const es = r['es:subject'] !== undefined && r['es:html'] !== undefined && r['es:text'] !== undefined
+        ? { subject: r['es:subject'], html: r['es:html'], text: r['es:text'] }
+        : undefined;
+      return { subject: r.subject, html: r.html, text: r.text, ...(es ? { byLanguage: { es } } : {}) };
     },
 
     async latestDigest() {

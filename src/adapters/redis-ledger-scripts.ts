@@ -41,7 +41,10 @@ if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return {'not-in-audience'
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return {'not-in-audience'} end
 local rec = cjson.decode(raw)
-if rec.state == 'sending' and rec.owner == ARGV[3] then return {'claimed', redis.call('HGET', KEYS[4], 'email') or ''} end
+if rec.state == 'sending' and rec.owner == ARGV[3] then
+  local who = redis.call('HMGET', KEYS[4], 'email', 'lang')
+  return {'claimed', who[1] or '', who[2] or ''}
+end
 if rec.state ~= 'pending' then return {'already-claimed', rec.state} end
 if redis.call('HGET', KEYS[4], 'status') ~= 'confirmed' then
   -- Unsubscribed, bounced or removed since the audience froze: settled as skipped.
@@ -62,8 +65,9 @@ rec.leaseUntil = ARGV[4]
 rec.error = nil
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(rec))
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
--- The address comes back with the claim: one round trip fewer per delivery.
-return {'claimed', redis.call('HGET', KEYS[4], 'email') or ''}`;
+-- The address and edition language come back with the claim: one round trip fewer per delivery.
+local who = redis.call('HMGET', KEYS[4], 'email', 'lang')
+return {'claimed', who[1] or '', who[2] or ''}`;
 
 /**
  * KEYS: records, leases. ARGV: subscriberId, owner, leaseUntil (ISO), leaseUntil (ms).

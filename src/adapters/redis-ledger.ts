@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
-import { Delivery, DeliveryState } from '../domain/model.ts';
+import { Delivery, DeliveryState, Language } from '../domain/model.ts';
 import type { ClaimLease, ClaimResult, DeliveryLedger } from '../pipeline/ports.ts';
 import { defineScript, type RedisKeys } from './redis-keys.ts';
 import { CLAIM_LUA, EXPIRE_LUA, FREEZE_CHUNK_LUA, RECORD_LUA, RENEW_LUA, REQUEUE_LUA } from './redis-ledger-scripts.ts';
@@ -117,7 +117,7 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
     audience,
 
     async claimDelivery(digestId, subscriberId, lease = { owner: randomBytes(8).toString('hex'), leaseMs: DEFAULT_LEASE_MS }) {
-      const [verdict, state] = (await claim.run(
+      const reply = (await claim.run(
         [
           k.audience(digestId),
           k.deliveries(digestId),
@@ -127,8 +127,12 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
           k.deliveryBreaker(digestId),
         ],
         [subscriberId, new Date().toISOString(), lease.owner, ...leaseArgs(lease)],
-      )) as [string, string?];
-      if (verdict === 'claimed') return state ? { claimed: true, email: state } : { claimed: true };
+      )) as [string, string?, string?];
+      const [verdict, state] = reply;
+      if (verdict === 'claimed') {
+        const lang = Language.safeParse(reply[2]);
+        return { claimed: true, ...(state ? { email: state } : {}), ...(lang.success ? { lang: lang.data } : {}) };
+      }
       const result: ClaimResult = { claimed: false, reason: verdict as 'already-claimed' | 'not-in-audience' | 'unsubscribed' | 'paused' };
       if (state !== undefined) result.state = DeliveryState.parse(state);
       return result;

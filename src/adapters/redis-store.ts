@@ -8,6 +8,7 @@ import { createDigestStore } from './redis-digests.ts';
 import { redisKeys } from './redis-keys.ts';
 import { createDeliveryLedger } from './redis-ledger.ts';
 import { createSubscriberStore } from './redis-subscribers.ts';
+import { createSubscriberBulkStore } from './redis-subscribers-bulk.ts';
 
 /**
  * The whole Store on one Redis, every key under `${prefix}:`. Call assertNoEviction on the
@@ -19,6 +20,7 @@ export function createRedisStore(redis: Redis, prefix: string, options: Partial<
     ...createArticleStore(redis, k, { ...DEFAULT_SAVE_OPTIONS, ...options }),
     ...createDigestStore(redis, k),
     ...createSubscriberStore(redis, k),
+    ...createSubscriberBulkStore(redis, k),
     ...createDeliveryLedger(redis, k),
     ...createAuditLog(redis, k),
     ...createSubscriberCounts(redis, k),

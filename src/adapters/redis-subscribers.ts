@@ -7,7 +7,7 @@ import { chunk, defineScript, execPipeline, type RedisKeys } from './redis-keys.
 import { UPSERT_LUA, TRANSITION_LUA, UPDATE_LUA, FORGET_LUA, FORGET_DELIVERY_LUA, REMOVE_LUA, SET_STATUS_LUA } from './redis-subscriber-scripts.ts';
 
 /** Lua's cjson turns an empty table into [] and back; an object literal keeps `pairs` happy either way. */
-function fieldsJson(fields: SubscriberFields | undefined): string {
+export function fieldsJson(fields: SubscriberFields | undefined): string {
   const clean = Object.fromEntries(Object.entries(fields ?? {}).filter(([, v]) => typeof v === 'string'));
   return JSON.stringify(clean);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FrontError } from '../domain/errors.ts';
 import { ConsentEnd, ConsentSource, Language, SubscriberStatus, type Subscriber } from '../domain/model.ts';
 import { suppressionHash } from '../pipeline/mailbox.ts';
-import type { SubscriberStore } from '../pipeline/ports.ts';
+import type { SubscriberBulkStore, SubscriberStore } from '../pipeline/ports.ts';
 import { emailKey } from './redis-subscribers.ts';
 import { formatCsv, parseCsv } from './csv.ts';
 
@@ -69,7 +69,7 @@ export async function exportSubscribers(store: SubscriberStore, format: Subscrib
 }
 
 export async function importSubscribers(
-  store: SubscriberStore,
+  store: SubscriberStore & SubscriberBulkStore,
   text: string,
   format: SubscriberFormat,
   opts: { secret: string },
@@ -89,25 +89,28 @@ export async function importSubscribers(
       unique.push(row);
     }
   }
-  const queue = [...unique];
-  const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) {
-      const fields = { ...row.fields, source: row.fields.source || 'import' };
-      const { outcome, subscriber } = await store.addSubscriber({
-        email: row.email,
-        ...(row.name === undefined ? {} : { name: row.name }),
-        status: row.status,
-        fields,
-        createOnly: true,
-        suppressionHash: suppressionHash(opts.secret, row.email),
-      });
-      if (outcome === 'suppressed') result.suppressed.push({ line: row.line, reason: 'on the suppression list (removed or erased)' });
-      else if (outcome === 'created') result.added++;
-      else if (subscriber && ENDED.has(subscriber.status)) result.suppressed.push({ line: row.line, reason: `already ${subscriber.status}` });
-      else result.unchanged++;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  // One upsert script over hundreds of rows per call (redis-subscribers-bulk.ts), not a round
+  // trip per row: the same script and arguments as a single add, so the rules are identical.
+  const outcomes = await store.upsertSubscribers(
+    unique.map((row) => ({
+      email: row.email,
+      ...(row.name === undefined ? {} : { name: row.name }),
+      status: row.status,
+      fields: { ...row.fields, source: row.fields.source || 'import' },
+      createOnly: true,
+      suppressionHash: suppressionHash(opts.secret, row.email),
+    })),
+  );
+  const known = outcomes.flatMap((o) => (o.outcome === 'created' || o.outcome === 'suppressed' ? [] : [o.id]));
+  const statuses = await store.subscriberStatuses(known);
+  unique.forEach((row, i) => {
+    const { id, outcome } = outcomes[i]!;
+    const status = statuses.get(id);
+    if (outcome === 'suppressed') result.suppressed.push({ line: row.line, reason: 'on the suppression list (removed or erased)' });
+    else if (outcome === 'created') result.added++;
+    else if (status && ENDED.has(status)) result.suppressed.push({ line: row.line, reason: `already ${status}` });
+    else result.unchanged++;
+  });
   for (const list of [result.invalid, result.duplicates, result.suppressed]) list.sort((a, b) => a.line - b.line);
   return result;
 }

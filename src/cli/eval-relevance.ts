@@ -7,14 +7,17 @@ import { loadTopic } from '../config/files.ts';
 import { evaluateRelevance, parseLabelledSet, type Evaluation } from '../eval/relevance-metrics.ts';
 
 /**
- * npm run eval:relevance -- FILE.jsonl [--topic FILE] [--errors]
+ * npm run eval:relevance -- FILE.jsonl [--topic FILE] [--errors] [--by-window]
  *
- * Scores a labelled set with the production scorer and topic (CONFIG_DIR/topic.yaml unless --topic)
- * and prints the confusion counts, precision, recall and F1. Exit 0 with figures, 2 when the set
+ * Decides a labelled set with the production code and topic (CONFIG_DIR/topic.yaml unless --topic):
+ * each item scored as collection scores it, then relevance decided per story as a build does
+ * (domain/story-relevance.ts), and prints the confusion counts, precision, recall and F1. Items may
+ * carry publishedAt, source and window (mexico-coverage-dev's items.jsonl); without dates all items
+ * count as published together. --by-window adds the figures of each window decided alone. Exit 0 with figures, 2 when the set
  * cannot be read (missing, empty, malformed lines) or the command is misused.
  */
 
-const USAGE = 'usage: npm run eval:relevance -- FILE.jsonl [--topic topic.yaml] [--errors]';
+const USAGE = 'usage: npm run eval:relevance -- FILE.jsonl [--topic topic.yaml] [--errors] [--by-window]';
 
 function main(argv: string[]): number {
   let args;
@@ -22,7 +25,12 @@ function main(argv: string[]): number {
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { topic: { type: 'string' }, errors: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        topic: { type: 'string' },
+        errors: { type: 'boolean', default: false },
+        'by-window': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     return fail(`${(err as Error).message}\n${USAGE}`);
@@ -60,6 +68,16 @@ function main(argv: string[]): number {
   const evaluation = evaluateRelevance(items, topic);
   if (args.values.errors) printErrors(evaluation);
   printFigures(file, topicFile, topic.threshold, items.length, evaluation);
+  if (args.values['by-window']) {
+    // Each window decided on its own, as a build sees one week: a check that nothing depends on
+    // the other windows being in the same run.
+    const windows = [...new Set(items.map((i) => i.window).filter((w): w is string => w !== undefined))].sort();
+    for (const w of windows) {
+      const subset = items.filter((i) => i.window === w);
+      console.log('');
+      printFigures(`${file} window ${w}`, topicFile, topic.threshold, subset.length, evaluateRelevance(subset, topic));
+    }
+  }
   return 0;
 }
 
@@ -78,7 +96,8 @@ function printErrors(e: Evaluation): void {
   for (const { item, result } of e.errors) {
     const kind = item.relevant ? 'FN' : 'FP';
     const matched = result.matched.length > 0 ? result.matched.join(', ') : '-';
-    console.log(`${kind} ${item.id}  score ${result.score.toFixed(2)}${result.anchored ? '' : ' (not anchored)'}  [${matched}]`);
+    const why = e.errors.find((x) => x.item === item)!.reason;
+    console.log(`${kind} ${item.id}  score ${result.score.toFixed(2)} topical ${result.topical.toFixed(2)}${result.anchored ? '' : ' (not anchored)'}${result.elsewhere ? ' (elsewhere)' : ''} ${why}  [${matched}]`);
     console.log(`   ${item.title}`);
     if (item.summary) console.log(`   ${item.summary}`);
   }

@@ -143,13 +143,17 @@ Writes the rendered HTML with neutral links; without an id, the most recently bu
   },
   deliveries: {
     group: 'Digests',
-    synopsis: 'deliveries list ID [--state S] | resolve ID EMAIL --as sent|failed',
-    summary: 'who got what; reconcile an uncertain delivery',
+    synopsis: 'deliveries list ID [--state S] | resolve ID EMAIL --as sent|failed | compact [ID]',
+    summary: 'who got what; reconcile an uncertain delivery; compact a settled ledger',
     help: `usage: frontera deliveries list DIGEST_ID [--state STATE] [--json]
        frontera deliveries resolve DIGEST_ID EMAIL --as sent|failed
-resolve --as failed lets the next \`frontera send\` retry the delivery.`,
-    options: ['state', 'json', 'as', 'help'],
-    subcommands: ['list', 'resolve'],
+       frontera deliveries compact [DIGEST_ID] [--now]
+resolve --as failed lets the next \`frontera send\` retry the delivery.
+compact folds a settled issue's sent and skipped deliveries into its counts, keeping the exceptions
+(failed, bounced, uncertain, reported), once no delivery changed for LEDGER_COMPACT_AFTER_DAYS (all
+such issues, or the one named; --now skips the wait). Exit 1 when the issue named is not settled.`,
+    options: ['state', 'json', 'as', 'now', 'help'],
+    subcommands: ['list', 'resolve', 'compact'],
     load: async () => (await import('./commands/deliveries.ts')).deliveriesCommand,
   },
   feeds: {
@@ -181,9 +185,23 @@ resolve --as failed lets the next \`frontera send\` retry the delivery.`,
     summary: 'run the workers and upsert the schedules',
     help: `usage: frontera worker [--no-schedules]
 Runs the collect, build and send workers until SIGINT/SIGTERM and upserts the schedules (collect
-every COLLECT_EVERY_HOURS, the weekly build by DIGEST_CRON, the automatic send by SEND_AT).`,
+every COLLECT_EVERY_HOURS, the weekly build by DIGEST_CRON, the automatic send by SEND_AT).
+Also compacts settled delivery ledgers every 6 hours, and runs the inbound receiver for late
+bounces and complaints when INBOUND_PORT is set.`,
     options: ['no-schedules', 'help'],
     load: async () => (await import('./commands/services.ts')).workerCommand,
+  },
+  inbound: {
+    group: 'Services',
+    synopsis: 'inbound [--port 2525] [--host 127.0.0.1]',
+    summary: 'receive late bounces (DSN) and complaints (ARF) over SMTP',
+    help: `usage: frontera inbound [--port PORT] [--host HOST]
+An SMTP server for the VERP return paths (BOUNCE_LOCAL_PART+TOKEN@BOUNCE_DOMAIN) and the plain
+feedback-loop address: hard bounces suppress the reader (bounced), abuse reports mark them
+complained, other reports are recorded on the delivery. Runs until SIGINT/SIGTERM.
+Defaults: INBOUND_HOST, INBOUND_PORT (2525). Exit: 0 on a signal, 2 usage.`,
+    options: ['port', 'host', 'help'],
+    load: async () => (await import('./commands/inbound.ts')).inboundCommand,
   },
   web: {
     group: 'Services',

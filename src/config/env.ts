@@ -8,6 +8,8 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const SENTINEL_URL = /^redis\+sentinel:\/\/([^@/]*@)?[^/@,]+:\d+(,[^/@,]+:\d+)*\/[A-Za-z0-9._-]+(\/\d+)?(\?.*)?$/i;
+
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -40,7 +42,16 @@ const sendAt = z
  * in step. Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
  */
 export const EnvSchema = z.object({
-  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** redis://, rediss://, or redis+sentinel://HOST:PORT,HOST:PORT/MASTER_NAME (adapters/redis-sentinel.ts). */
+  REDIS_URL: z
+    .string()
+    .refine((v) => SENTINEL_URL.test(v) || url(['redis:', 'rediss:']).safeParse(v).success, {
+      message: 'must be a URL starting with redis:// or rediss://, or redis+sentinel://HOST:PORT[,HOST:PORT…]/MASTER_NAME',
+    })
+    .optional(),
+  /** Replicas that must acknowledge a delivery's claim (WAIT) before its SMTP transaction. Unset: 1 with a Sentinel URL, else 0. */
+  REDIS_WAIT_REPLICAS: int(0, 16).optional(),
+  REDIS_WAIT_TIMEOUT_MS: int(10, 60_000).default(1000),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" or "-"').default('frontera'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_POOL_SIZE: int(1, 50).default(5),
@@ -96,6 +107,17 @@ export const EnvSchema = z.object({
   SMTP_RETRY_ATTEMPTS: int(1, 10).default(4),
   SMTP_RETRY_BASE_MS: int(10, 600_000).default(2_000),
   SEND_BREAKER_THRESHOLD: int(1, 100_000).default(10),
+  /** VERP: each message's envelope sender is BOUNCE_LOCAL_PART+TOKEN@BOUNCE_DOMAIN (signed token). */
+  VERP: bool.default(true),
+  /** Unset: the domain of MAIL_FROM. */
+  BOUNCE_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$|^localhost$/, 'a domain name such as bounces.example.org').optional(),
+  BOUNCE_LOCAL_PART: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'letters, digits, ".", "_" or "-" (at most 20)').default('bounces'),
+  /** The inbound receiver (`frontera inbound`, or inside `frontera worker` when INBOUND_PORT is set). */
+  INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
+  INBOUND_PORT: int(0, 65535).optional(),
+  INBOUND_MAX_BYTES: int(10_000, 50_000_000).default(1_000_000),
+  /** A settled issue's ledger is compacted to counts plus exceptions after this many quiet days. */
+  LEDGER_COMPACT_AFTER_DAYS: int(0, 3650).default(30),
   CONFIG_DIR: z.string().default('config'),
   DATA_DIR: z.string().default('.data'),
   /** Confirmation links expire after this many days. */

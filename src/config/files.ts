@@ -61,16 +61,24 @@ const TopicFile = z.strictObject({
   terms: TermList,
   anchors: z.array(z.string().min(1)).min(1, 'list at least one anchor term (e.g. "mexico")'),
   negative: TermList.default({}),
+  context_anchors: z
+    .array(z.strictObject({ terms: z.array(z.string().min(1)).min(1), with: z.array(z.string().min(1)).min(1) }))
+    .default([]),
+  elsewhere: z.array(z.string().min(1)).default([]),
   themes: z
     .array(
       z.strictObject({
         id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
         title: z.string().min(1),
+        /** The section's name in the Spanish edition. */
+        title_es: z.string().min(1).optional(),
         terms: TermList,
       }),
     )
     .min(1, 'list at least one theme'),
-  other: z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1) }).default({ id: 'other', title: 'Also this week' }),
+  other: z
+    .strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), title: z.string().min(1), title_es: z.string().min(1).optional() })
+    .default({ id: 'other', title: 'Also this week' }),
 });
 
 /** Folds every term so matching is accent- and case-insensitive; a list means weight 1 each. */
@@ -92,7 +100,7 @@ export function loadTopic(file: string): TopicConfig {
   const themes: ThemeConfig[] = t.themes.map((theme, i) => {
     if (ids.has(theme.id)) throw new ConfigError(file, [{ key: `themes[${i}].id`, reason: `duplicate theme id "${theme.id}"` }]);
     ids.add(theme.id);
-    return { id: theme.id, title: theme.title, terms: foldTerms(theme.terms) };
+    return { id: theme.id, title: theme.title, ...(theme.title_es ? { titleEs: theme.title_es } : {}), terms: foldTerms(theme.terms) };
   });
   return {
     name: t.name,
@@ -100,8 +108,10 @@ export function loadTopic(file: string): TopicConfig {
     terms: foldTerms(t.terms),
     anchors: t.anchors.map(foldText).filter(Boolean),
     negative: foldTerms(t.negative),
+    contextAnchors: t.context_anchors.map((r) => ({ terms: r.terms.map(foldText).filter(Boolean), with: r.with.map(foldText).filter(Boolean) })),
+    elsewhere: t.elsewhere.map(foldText).filter(Boolean),
     themes,
-    otherTheme: t.other,
+    otherTheme: { id: t.other.id, title: t.other.title, ...(t.other.title_es ? { titleEs: t.other.title_es } : {}) },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Digest, type Article, type Country, type FeedConfig, type Story, type TopicConfig } from './model.ts';
 import { rankStories, storyOutlets } from './ranking.ts';
 import { clusterStories, matchPreviousStories, type ClusterOptions, type PreviousStory } from './stories.ts';
+import { selectRelevant } from './story-relevance.ts';
 import { summarizeStory } from './summaries.ts';
 import { assignTheme } from './themes.ts';
 
@@ -39,11 +40,33 @@ export function formatPeriod(start: Date, end: Date): string {
   return `${d1}–${d2} ${m2} ${y2}`;
 }
 
+/** Distinct outlets of the story per country of their feed (INT when the feed is unknown). */
+function coverageOf(articles: Article[], feedCountries: Map<string, Country>): Record<Country, number> {
+  const counts: Record<Country, number> = { MX: 0, US: 0, INT: 0 };
+  for (const feedId of storyOutlets(articles).values()) counts[feedCountries.get(feedId) ?? 'INT']++;
+  return counts;
+}
+
+/** The first link seen for each outlet, in the story's chronological order. */
+function outletLinks(articles: Article[]): Array<{ outlet: string; url: string }> {
+  const links = new Map<string, string>();
+  for (const a of [...articles].sort((x, y) => (x.publishedAt < y.publishedAt ? -1 : x.publishedAt > y.publishedAt ? 1 : 0))) {
+    for (const s of a.sources) if (!links.has(s.outlet)) links.set(s.outlet, s.url);
+  }
+  return [...links].map(([outlet, url]) => ({ outlet, url }));
+}
+
 function buildStory(
   ranked: { id: string; articles: Article[]; score: number; theme: string },
   input: ComposeInput,
+  feedCountries: Map<string, Country>,
 ): Story {
   const summary = summarizeStory(ranked.articles, { maxSentences: 3, maxWords: 70 });
+  // The bilingual edition: the same story from its outlets in the other language, when it has any.
+  const other = summary.language === 'en' ? 'es' : 'en';
+  const alternate = ranked.articles.some((a) => a.language === other)
+    ? summarizeStory(ranked.articles, { maxSentences: 3, maxWords: 70, language: other })
+    : undefined;
   const times = ranked.articles.map((a) => a.publishedAt).sort();
   const digestId = input.history.get(ranked.id);
   const base = input.publicUrl?.replace(/\/+$/, '');
@@ -57,6 +80,12 @@ function buildStory(
     lastPublishedAt: times[times.length - 1]!,
     outlets: [...storyOutlets(ranked.articles).keys()],
     summary: summary.sentences,
+    headlineUrl: summary.headlineUrl,
+    outletLinks: outletLinks(ranked.articles),
+    coverage: coverageOf(ranked.articles, feedCountries),
+    ...(alternate && alternate.language === other
+      ? { alternate: { language: other, headline: alternate.headline, headlineUrl: alternate.headlineUrl, summary: alternate.sentences } }
+      : {}),
     articles: ranked.articles.map((a) => ({
       id: a.id,
       title: a.title,
@@ -72,8 +101,7 @@ function buildStory(
 }
 
 export function composeDigest(input: ComposeInput): Digest | undefined {
-  const threshold = input.minRelevance ?? input.topic.threshold;
-  const relevant = input.articles.filter((a) => a.relevance >= threshold);
+  const { relevant } = selectRelevant(input.articles, input.topic, { minRelevance: input.minRelevance });
   if (relevant.length === 0) return undefined;
 
   const clusters = clusterStories(relevant, input.clustering);
@@ -92,10 +120,11 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
     };
   });
 
+  const feedCountries = new Map<string, Country>(input.feeds.map((f) => [f.id, f.country]));
   const ranked = rankStories(stories, {
     now: input.now,
     feedWeights: new Map(input.feeds.map((f) => [f.id, f.weight])),
-    feedCountries: new Map<string, Country>(input.feeds.map((f) => [f.id, f.country])),
+    feedCountries,
     previousStoryIds: new Set([...previous.map((p) => p.id), ...input.history.keys()]),
   });
 
@@ -110,11 +139,16 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
   }
 
   const byTheme = new Map<string, Story[]>();
-  for (const story of selected) byTheme.set(story.theme, [...(byTheme.get(story.theme) ?? []), buildStory(story, input)]);
-  const sections = [...input.topic.themes.map((t) => ({ id: t.id, title: t.title })), input.topic.otherTheme];
-  const themes = sections
-    .map((section) => ({ id: section.id, title: section.title, stories: byTheme.get(section.id) ?? [] }))
-    .filter((section) => section.stories.length > 0);
+  for (const story of selected) byTheme.set(story.theme, [...(byTheme.get(story.theme) ?? []), buildStory(story, input, feedCountries)]);
+  // Sections by their most important story (ranked order within each already), the catch-all last;
+  // ties keep the order of topic.yaml.
+  const sections = input.topic.themes
+    .map((t, k) => ({ id: t.id, title: t.title, ...(t.titleEs ? { titleEs: t.titleEs } : {}), stories: byTheme.get(t.id) ?? [], k }))
+    .filter((section) => section.stories.length > 0)
+    .sort((a, b) => b.stories[0]!.score - a.stories[0]!.score || a.k - b.k)
+    .map(({ k: _k, ...section }) => section);
+  const other = byTheme.get(input.topic.otherTheme.id);
+  const themes = other ? [...sections, { ...input.topic.otherTheme, stories: other }] : sections;
 
   return Digest.parse({
     id: input.id,
@@ -125,8 +159,19 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
     status: 'draft',
     articleCount: relevant.length,
     outletCount: storyOutlets(relevant).size,
+    lead: leadStories(selected),
     themes,
   });
+}
+
+/**
+ * The issue's lead: the week's 3 most important stories, and a 4th and 5th when they weigh at least
+ * half as much as the first (a week with one big story and many small ones leads with fewer).
+ * Ranking scores already combine breadth across outlets and countries, novelty and weight.
+ */
+export function leadStories(ranked: Array<{ id: string; score: number }>): string[] {
+  const top = ranked[0]?.score ?? 0;
+  return ranked.filter((s, k) => k < 3 || (k < 5 && s.score >= top / 2)).map((s) => s.id);
 }
 
 /** Stories from the lowest ranked up: lowest score first, and on equal scores the id rankStories puts last. */
@@ -145,5 +190,6 @@ export function dropLowestRanked(digest: Digest, count: number): Digest {
   const themes = digest.themes
     .map((t) => ({ ...t, stories: t.stories.filter((s) => !dropped.has(s)) }))
     .filter((t) => t.stories.length > 0);
-  return { ...digest, themes };
+  const kept = new Set(themes.flatMap((t) => t.stories.map((s) => s.id)));
+  return { ...digest, ...(digest.lead ? { lead: digest.lead.filter((id) => kept.has(id)) } : {}), themes };
 }

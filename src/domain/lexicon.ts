@@ -52,6 +52,8 @@ const GROUPS: Record<string, string> = {
   agreement: 'agreement agreements deal deals acuerdo acuerdos pact pacto pactan framework marco',
   cooperation: 'cooperation cooperacion cooperate coopera',
   security: 'security seguridad',
+  pause: 'pause pauses paused pausing pausa pausan hold halt halts halted suspend suspends suspended suspension suspende suspenden suspendio suspension postpone postpones postponed pospone posponen delay delays delayed reprieve avert averts averted stave tregua',
+  impose: 'impose imposes imposed imposing impone imponen impuso slaps slapped',
   threat: 'threat threats threaten threatens threatened amenaza amenazas amenazan amenazo',
   retaliation: 'retaliation retaliatory represalia represalias',
   trade: 'trade comercio comercial comerciales',
@@ -159,6 +161,9 @@ const CANONICAL: ReadonlyMap<string, string> = (() => {
 })();
 
 export const LEXICON_SIZE = CANONICAL.size;
+
+/** The canonical forms of the beat's concept words ("tariff", "border", "extradite"). */
+export const CONCEPTS: ReadonlySet<string> = new Set(Object.keys(GROUPS));
 
 /**
  * The canonical form of a folded word: the lexicon's entry, else the entry of its English plural

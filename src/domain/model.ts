@@ -89,6 +89,19 @@ export const Story = z.object({
   ),
   /** Set when the story already ran in an earlier digest. */
   continuesFrom: z.object({ digestId: z.string(), url: z.string().optional() }).optional(),
+  /** The article the headline was taken from: the headline links to it. */
+  headlineUrl: z.string().optional(),
+  /** One link per outlet that carried the story (wire copies included), so every credit links. */
+  outletLinks: z.array(z.object({ outlet: z.string(), url: z.string() })).optional(),
+  /** Distinct outlets that covered the story, by the country of their feed. */
+  coverage: z.object({ MX: z.number().int(), US: z.number().int(), INT: z.number().int() }).optional(),
+  /**
+   * The story told from its outlets in the other language, when it has any: the bilingual edition
+   * shows each reader the version in their language (the main fields are the majority language).
+   */
+  alternate: z
+    .object({ language: Language, headline: z.string(), headlineUrl: z.string().optional(), summary: z.array(SummarySentence).min(1) })
+    .optional(),
 });
 export type Story = z.infer<typeof Story>;
 
@@ -110,12 +123,16 @@ export const Digest = z.object({
   status: DigestStatus,
   articleCount: z.number().int(),
   outletCount: z.number().int(),
+  /** Ids of the week's most important stories (3–5), most important first: the issue's lead. */
+  lead: z.array(z.string()).optional(),
   /** Outlets whose feed failed for the whole window: named at the end so readers know what is missing. */
   missingSources: z.array(z.string()).optional(),
   themes: z.array(
     z.object({
       id: z.string(),
       title: z.string(),
+      /** The section's name in the Spanish edition. */
+      titleEs: z.string().optional(),
       stories: z.array(Story),
     }),
   ),
@@ -179,6 +196,9 @@ export const Delivery = z.object({
   error: z.string().optional(),
   /** While `sending`: until when the claim holds; an expired lease becomes `uncertain`. */
   leaseUntil: z.string().optional(),
+  /** What a later bounce, delay notice or complaint said about this delivery (inbound receiver). */
+  report: z.string().optional(),
+  reportedAt: z.string().optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 
@@ -186,6 +206,8 @@ export type Delivery = z.infer<typeof Delivery>;
 export interface ThemeConfig {
   id: string;
   title: string;
+  /** The section's name in the Spanish edition. */
+  titleEs?: string;
   /** Terms (EN and ES, already folded: lower-case, no accents) with their weights. */
   terms: Record<string, number>;
 }
@@ -201,7 +223,14 @@ export interface TopicConfig {
   negative: Record<string, number>;
   /** Minimum score for an article to be kept. */
   threshold: number;
+  /**
+   * Terms that stand for Mexico only in a given context: "the border" next to Trump, asylum or
+   * CBP is the US–Mexico border. Each term counts as an anchor when one of `with` also appears.
+   */
+  contextAnchors?: Array<{ terms: string[]; with: string[] }>;
+  /** Other countries: a headline about one of them that never names Mexico is not Mexico's story. */
+  elsewhere?: string[];
   themes: ThemeConfig[];
   /** The catch-all section for stories that fit no theme. */
-  otherTheme: { id: string; title: string };
+  otherTheme: { id: string; title: string; titleEs?: string };
 }

@@ -26,16 +26,32 @@ export interface RelevanceResult {
   matched: string[];
   /** True when Mexico is central: an anchor in the title or at least twice in the summary. */
   anchored: boolean;
+  /**
+   * The score the article's subject terms (weight ≥ 1.5) would give if Mexico were central: how
+   * much it is about the beat's subjects at all. Story-level relevance (story-relevance.ts) uses it to let an article into a
+   * story anchored in Mexico when its own headline does not say Mexico.
+   */
+  topical: number;
+  /** The text names another country (Canada, China, the EU…) and never Mexico. */
+  elsewhere: boolean;
 }
 
 const TITLE_FACTOR = 2;
 const SUMMARY_CAP = 2;
 const PASSING_MENTION_FACTOR = 0.5;
+/**
+ * Terms this heavy name the beat's subjects (tariff, deportation, cartel); lighter ones (Trump,
+ * attack, sentence) are context that many unrelated stories share, so they make no article topical.
+ */
+const SUBJECT_WEIGHT = 1.5;
 
-type Kind = 0 | 1 | 2; // term, anchor, negative
+// term, anchor, negative, elsewhere; then per context rule r: 4 + 2r its terms, 5 + 2r its context.
+type Kind = number;
 const TERM: Kind = 0;
 const ANCHOR: Kind = 1;
 const NEGATIVE: Kind = 2;
+const ELSEWHERE: Kind = 3;
+const FIRST_RULE: Kind = 4;
 
 interface Phrase {
   text: string;
@@ -49,6 +65,7 @@ interface TopicIndex {
   byFirstWord: Map<string, Phrase[]>;
   /** Every word of every phrase, for singular lookups. */
   vocabulary: Set<string>;
+  kinds: number;
 }
 
 const indexCache = new WeakMap<TopicConfig, TopicIndex>();
@@ -70,8 +87,14 @@ function buildIndex(topic: TopicConfig): TopicIndex {
   for (const [term, weight] of Object.entries(topic.terms)) add(term, TERM, weight);
   for (const anchor of topic.anchors) add(anchor, ANCHOR, 1);
   for (const [term, weight] of Object.entries(topic.negative)) add(term, NEGATIVE, weight);
+  for (const place of topic.elsewhere ?? []) add(place, ELSEWHERE, 1);
+  const rules = topic.contextAnchors ?? [];
+  rules.forEach((rule, r) => {
+    for (const term of rule.terms) add(term, FIRST_RULE + 2 * r, 1);
+    for (const term of rule.with) add(term, FIRST_RULE + 2 * r + 1, 1);
+  });
   for (const list of byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
-  return { byFirstWord, vocabulary };
+  return { byFirstWord, vocabulary, kinds: FIRST_RULE + 2 * rules.length };
 }
 
 function topicIndex(topic: TopicConfig): TopicIndex {
@@ -102,11 +125,12 @@ function words(text: string, vocabulary: Set<string>): string[] {
 /** Counts of each phrase in the text; per kind, overlapping matches go to the longest phrase. */
 function countPhrases(tokens: string[], index: TopicIndex): Map<Phrase, number> {
   const counts = new Map<Phrase, number>();
-  const freeFrom = [0, 0, 0];
+  const freeFrom = new Array<number>(index.kinds).fill(0);
+  const taken = new Array<boolean>(index.kinds);
   for (let i = 0; i < tokens.length; i++) {
     const candidates = index.byFirstWord.get(tokens[i] as string);
     if (!candidates) continue;
-    const taken = [false, false, false];
+    taken.fill(false);
     for (const phrase of candidates) {
       if (taken[phrase.kind] || i < (freeFrom[phrase.kind] as number)) continue;
       if (!matchesAt(tokens, i, phrase.words)) continue;
@@ -138,30 +162,61 @@ export function scoreRelevance(input: RelevanceInput, topic: TopicConfig): Relev
   const summaryCounts = countPhrases(words(input.summary, index.vocabulary), index);
 
   let termScore = 0;
+  let subjectScore = 0;
   let negativeScore = 0;
   let anchorInTitle = false;
   let anchorMentionsInSummary = 0;
+  let elsewhereInTitle = false;
+  let elsewhereNamed = false;
   const matched: string[] = [];
   const seen = new Set<Phrase>();
+  // Per context rule: where its terms were found (title, summary) and whether its context was.
+  const rules = (topic.contextAnchors ?? []).map(() => ({ title: false, summary: 0, context: false }));
 
   for (const phrase of [...titleCounts.keys(), ...summaryCounts.keys()]) {
     if (seen.has(phrase)) continue;
     seen.add(phrase);
     const t = titleCounts.get(phrase) ?? 0;
     const s = summaryCounts.get(phrase) ?? 0;
-    if (phrase.kind === TERM) termScore += contribution(phrase.weight, t, s);
+    if (phrase.kind === TERM) {
+      const c = contribution(phrase.weight, t, s);
+      termScore += c;
+      if (phrase.weight >= SUBJECT_WEIGHT) subjectScore += c;
+    }
     else if (phrase.kind === NEGATIVE) negativeScore += contribution(phrase.weight, t, s);
-    else {
+    else if (phrase.kind === ELSEWHERE) {
+      if (t > 0) elsewhereInTitle = true;
+      elsewhereNamed = true;
+      continue;
+    } else if (phrase.kind >= FIRST_RULE) {
+      const rule = rules[(phrase.kind - FIRST_RULE) >> 1]!;
+      if ((phrase.kind - FIRST_RULE) % 2 === 1) rule.context = true;
+      else {
+        rule.title ||= t > 0;
+        rule.summary += s;
+      }
+      continue;
+    } else {
       if (t > 0) anchorInTitle = true;
       anchorMentionsInSummary += s;
     }
     if (phrase.kind !== NEGATIVE && !matched.includes(phrase.text)) matched.push(phrase.text);
   }
+  const mexicoNamed = anchorInTitle || anchorMentionsInSummary > 0;
+  // A context anchor stands for Mexico ("the border" in a story about Trump's asylum orders) only
+  // when the text names no other country instead ("across the border from Detroit" is Canada).
+  for (const rule of rules) {
+    if (!rule.context || (elsewhereNamed && !mexicoNamed)) continue;
+    if (rule.title) anchorInTitle = true;
+    anchorMentionsInSummary += rule.summary;
+  }
 
   const anchored = anchorInTitle || anchorMentionsInSummary >= 2;
   const anchorFactor = anchored ? 1 : anchorMentionsInSummary === 1 ? PASSING_MENTION_FACTOR : 0;
   const score = round2(Math.max(0, termScore * anchorFactor - negativeScore));
-  return { score, relevant: score > 0 && score >= topic.threshold, matched, anchored };
+  const topical = round2(Math.max(0, subjectScore - negativeScore));
+  const elsewhere = elsewhereNamed && !mexicoNamed;
+  return { score, relevant: score > 0 && score >= topic.threshold, matched, anchored, topical, elsewhere };
 }
 
 function round2(n: number): number {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from './model.ts';
-import { agglomerate } from './story-linkage.ts';
-import { articleTime, buildCorpus, cosine, NAMED, scanText, type Corpus } from './story-vectors.ts';
+import { agglomerate, type SparseVector } from './story-linkage.ts';
+import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type Corpus } from './story-vectors.ts';
 
 export { articleTime, compareArticles, cosine, scanText } from './story-vectors.ts';
 
@@ -38,17 +38,48 @@ export interface ClusterOptions {
   timeScale?: number;
   /** Pairs below threshold × this never propose a merge. */
   pairFactor?: number;
+  /**
+   * The threshold becomes spreadBase + spreadFactor × the collection's mean pairwise cosine when
+   * that is higher (spreadFactor 0: fixed).
+   */
+  spreadFactor?: number;
+  spreadBase?: number;
+  conceptBoost?: number;
+  maxStrictness?: number;
+  strictFrom?: number;
+  /** Stories of at least this many articles are checked for separate developments (0: never). */
+  splitMinSize?: number;
+  /** Threshold of the re-clustering inside a story, with the story's own term weights. */
+  splitThreshold?: number;
+  /** A development needs at least this share of the story's articles (and 3 articles). */
+  splitMinShare?: number;
+  /** ... and at least this many articles. */
+  splitMinArticles?: number;
+  /** Stories this small join the nearest bigger story when their centroid cosine reaches threshold × attachFactor (0: never). */
+  attachMaxSize?: number;
+  attachFactor?: number;
 }
 
 export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   maxGapHours: 72,
-  threshold: 0.1,
+  threshold: 0.07,
   maxDocFraction: 0.03,
   titleBoost: 2,
   entityBoost: 1.5,
   centroidWeight: 1,
   timeScale: 1 / 3,
   pairFactor: 0.5,
+  spreadFactor: 1,
+  spreadBase: 0.05,
+  conceptBoost: 1,
+  maxStrictness: 2,
+  strictFrom: 24,
+  splitMinSize: 4,
+  splitThreshold: 0.15,
+  splitMinShare: 0.15,
+  splitMinArticles: 2,
+  attachMaxSize: 2,
+  attachFactor: 0.7,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
@@ -58,6 +89,8 @@ const NEIGHBOURS_PER_TERM = 16;
 // Links kept per article (its strongest): enough to connect a story, few enough that merging
 // does not wade through every pair of a big one.
 const LINKS_PER_ARTICLE = 5;
+// Below this many articles the collection's mean cosine does not raise the threshold.
+const MIN_SPREAD_ARTICLES = 16;
 
 /** A stable id for a story, from the id of its earliest article. */
 export function storyId(earliestArticleId: string): string {
@@ -145,21 +178,142 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   if (docs.length === 0) return [];
   const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts);
   const gapMs = opts.maxGapHours * 3_600_000;
+  // A week of one big subject makes every pair of articles look alike: the bar rises with the
+  // collection's mean pairwise cosine, ‖Σv‖² − n over n(n − 1) for unit vectors, so a narrow week
+  // is split by what differs, not merged by what it shares.
+  const n = corpus.vectors.length;
+  // With a handful of articles the mean is the articles' own likeness, not the week's: not used.
+  const spread = n >= MIN_SPREAD_ARTICLES && opts.spreadFactor > 0 ? Math.max(0, (squaredNorm(sumOf(corpus.vectors.map((_, k) => k), corpus)) - n) / (n * (n - 1))) : 0;
+  const threshold = Math.max(opts.threshold, opts.spreadBase + opts.spreadFactor * spread);
   // Pairs further apart than two gaps can only meet through articles in between.
-  const pairs = linkedPairs(corpus, opts.threshold * opts.pairFactor, 2 * gapMs);
+  const pairs = linkedPairs(corpus, threshold * opts.pairFactor, 2 * gapMs);
   const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
-    threshold: opts.threshold,
+    threshold,
     maxGapMs: gapMs,
     centroidWeight: opts.centroidWeight,
     timeScaleMs: opts.timeScale * gapMs,
   });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
-  const sorted = groups.map((members) => members.sort((x, y) => x - y));
+  const split = opts.splitMinSize > 0 ? groups.flatMap((g) => splitDevelopments(g, docs, timed, opts)) : groups;
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(split, corpus, pairs, gapMs, opts) : split;
+  const sorted = attached.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
     const list = members.map((k) => docs[k]!);
     return { id: storyId(list[0]!.id), articles: list };
   });
+}
+
+function sumOf(members: number[], corpus: Corpus): SparseVector {
+  // Accumulated in a map, not by repeated sparse additions: summing a whole week that way copies
+  // the growing sum once per article (quadratic in the vocabulary).
+  const acc = new Map<number, number>();
+  for (const k of members) {
+    const v = corpus.vectors[k]!;
+    for (let t = 0; t < v.ids.length; t++) acc.set(v.ids[t]!, (acc.get(v.ids[t]!) ?? 0) + v.weights[t]!);
+  }
+  const ids = Int32Array.from(acc.keys()).sort();
+  return { ids, weights: Float64Array.from(ids, (id) => acc.get(id)!) };
+}
+
+/**
+ * One story per development: a week's big story often holds two events an editor keeps apart (the
+ * tariffs imposed, then paused; the border orders, then the migrants stranded by them). Within the
+ * story, terms every article shares (tariff, Trump, Mexico) weigh nothing, so re-clustering its
+ * articles with the story's own term weights finds the developments by what sets them apart. Only
+ * when two or more sizeable developments appear is the story split; the rest of its articles join
+ * the development whose centroid they are closest to.
+ */
+function splitDevelopments(
+  members: number[],
+  docs: Article[],
+  timed: Array<{ time: number }>,
+  opts: Required<ClusterOptions>,
+): number[][] {
+  if (members.length < opts.splitMinSize) return [members];
+  const local = members.map((k) => docs[k]!);
+  const times = Float64Array.from(members, (k) => timed[k]!.time);
+  const corpus = buildCorpus(local, times, { ...opts, maxDocFraction: 1 });
+  const gapMs = opts.maxGapHours * 3_600_000;
+  const pairs = linkedPairs(corpus, opts.splitThreshold * opts.pairFactor, 2 * gapMs);
+  const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
+    threshold: opts.splitThreshold,
+    maxGapMs: gapMs,
+    centroidWeight: opts.centroidWeight,
+    timeScaleMs: opts.timeScale * gapMs,
+  });
+  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * members.length));
+  const seeds = groups.filter((g) => g.length >= minSize);
+  if (seeds.length < 2) return [members];
+  const centroids = seeds.map((g) => sumOf(g, corpus));
+  const out = seeds.map((g) => [...g]);
+  for (const g of groups) {
+    if (seeds.includes(g)) continue;
+    for (const k of g) {
+      let best = 0;
+      let bestSim = -1;
+      centroids.forEach((c, s) => {
+        const sim = cosine(corpus.vectors[k]!, c) / Math.sqrt(squaredNorm(c));
+        if (sim > bestSim) (bestSim = sim), (best = s);
+      });
+      out[best]!.push(k);
+    }
+  }
+  return out.map((g) => g.map((k) => members[k]!));
+}
+
+/**
+ * A lone explainer, market reaction or reply rarely repeats the event's words closely enough to
+ * pass the merge threshold, yet an editor files it under the event. Each small story joins the
+ * bigger story (more than attachMaxSize articles) running at the time (within a sixth of the gap of
+ * its first and last article) whose centroid it is closest to,
+ * when that closeness, discounted by time like any merge, reaches threshold × attachFactor.
+ */
+function attachFollowUps(
+  groups: number[][],
+  corpus: Corpus,
+  pairs: Array<[number, number, number]>,
+  gapMs: number,
+  opts: Required<ClusterOptions>,
+): number[][] {
+  const big = groups.filter((g) => g.length > opts.attachMaxSize).map((g) => [...g]);
+  if (big.length === 0) return groups;
+  // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
+  // must not compare every lone article with every story.
+  const bigOf = new Int32Array(corpus.vectors.length).fill(-1);
+  big.forEach((g, b) => g.forEach((k) => (bigOf[k] = b)));
+  const neighbours = new Map<number, number[]>();
+  for (const [, i, j] of pairs) {
+    neighbours.set(i, [...(neighbours.get(i) ?? []), j]);
+    neighbours.set(j, [...(neighbours.get(j) ?? []), i]);
+  }
+  const sums = big.map((g) => sumOf(g, corpus));
+  const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
+  const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
+  const spans = big.map((g) => [Math.min(...g.map((k) => corpus.times[k]!)), Math.max(...g.map((k) => corpus.times[k]!))] as const);
+  const out = [...big];
+  for (const g of groups) {
+    if (g.length > opts.attachMaxSize) continue;
+    const sum = sumOf(g, corpus);
+    const norm = Math.sqrt(squaredNorm(sum)) || 1;
+    const t = g.reduce((x, k) => x + corpus.times[k]!, 0) / g.length;
+    const strictness = g.reduce((x, k) => x + corpus.strictness[k]!, 0) / g.length;
+    let best = -1;
+    let bestSim = opts.threshold * opts.attachFactor;
+    const linked = new Set<number>();
+    for (const k of g) for (const j of neighbours.get(k) ?? []) if (bigOf[j]! >= 0) linked.add(bigOf[j]!);
+    [...linked].sort((x, y) => x - y).forEach((b) => {
+      const [start, end] = spans[b]!;
+      // A follow-up comes while its story runs: a piece half a day before or after is another development.
+      if (t < start - gapMs / 6 || t > end + gapMs / 6) return;
+      const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
+      const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
+      if (sim >= bestSim) (bestSim = sim), (best = b);
+    });
+    if (best >= 0) big[best]!.push(...g);
+    else out.push(g);
+  }
+  return out;
 }
 
 export interface PreviousStory {

@@ -1,6 +1,6 @@
 import type { Article } from './model.ts';
 import type { SparseVector } from './story-linkage.ts';
-import { canonicalWord, normalizeNumbers } from './lexicon.ts';
+import { canonicalWord, CONCEPTS, normalizeNumbers } from './lexicon.ts';
 import { STOPWORDS } from './terms.ts';
 
 /**
@@ -14,6 +14,9 @@ export interface VectorOptions {
   maxDocFraction: number;
   titleBoost: number;
   entityBoost: number;
+  conceptBoost?: number;
+  maxStrictness?: number;
+  strictFrom?: number;
 }
 
 // Small collections still need a usable index: a term in 20 of 50 articles is not "common".
@@ -140,7 +143,9 @@ export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOp
   });
   const n = docs.length;
   // A token is a name when the corpus writes it capitalised more often than not ("Sinaloa", not "Police").
-  const boost = named.map((count, id) => (count > 0 && count >= lower[id]! ? opts.entityBoost : 1));
+  const conceptIds = new Set<number>();
+  for (const [token, id] of vocabulary) if (CONCEPTS.has(token)) conceptIds.add(id);
+  const boost = named.map((count, id) => (count > 0 && count >= lower[id]! ? opts.entityBoost : 1) * (conceptIds.has(id) ? (opts.conceptBoost ?? 1) : 1));
   const vectors = docTerms.map(({ ids, weights }): SparseVector => {
     let norm = 0;
     for (let k = 0; k < ids.length; k++) {
@@ -174,7 +179,7 @@ export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOp
     signatures,
     postings: docsOf.map((list, id) => ({ ids: Int32Array.from(list), weights: Float64Array.from(weightsOf[id]!) })),
     times,
-    strictness: Float64Array.from(vectors, (v) => Math.min(MAX_STRICTNESS, Math.sqrt(Math.max(1, v.ids.length / HEADLINE_TERMS)))),
+    strictness: Float64Array.from(vectors, (v) => Math.min(opts.maxStrictness ?? MAX_STRICTNESS, Math.sqrt(Math.max(1, v.ids.length / (opts.strictFrom ?? HEADLINE_TERMS))))),
   };
 }
 

@@ -1,7 +1,8 @@
 import { cleanHeadline } from './articles.ts';
 import type { Article, Language, SummarySentence } from './model.ts';
+import { isFiller, stripDateline } from './sentence-cleanup.ts';
 import { splitSentences } from './sentences.ts';
-import { compareArticles } from './stories.ts';
+import { compareArticles, scanText } from './stories.ts';
 import { tokenize } from './terms.ts';
 import { uniqueBy } from './collections.ts';
 
@@ -15,10 +16,14 @@ import { uniqueBy } from './collections.ts';
 export interface SummaryOptions {
   maxSentences?: number;
   maxWords?: number;
+  /** Summarise from the articles in this language (the majority language when it has none). */
+  language?: Language;
 }
 
 export interface StorySummary {
   headline: string;
+  /** The article the headline was taken from. */
+  headlineUrl: string;
   language: Language;
   sentences: SummarySentence[];
 }
@@ -32,6 +37,8 @@ const REDUNDANT_COSINE = 0.4;
 const MMR_LAMBDA = 0.6;
 const DAMPING = 0.85;
 const MIN_WORDS = 5;
+/** Openings that refer to the sentence before (EN/ES); such a sentence cannot stand alone. */
+const DANGLING_START = /^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|some|others|such|both|also|but|and|however|meanwhile|still|esto|esta|este|estos|estas|eso|ello|ellos|ellas|algunos|algunas|otros|otras|también|pero|sin embargo)\b/i;
 /** Sentences of an article's full text (when collected) that a summary may draw on. */
 const FULL_TEXT_SENTENCES = 12;
 
@@ -108,6 +115,31 @@ function lexRank(sim: number[][], prior: number[]): number[] {
   return rank;
 }
 
+interface Fact {
+  numbers: Set<string>;
+  terms: Set<string>;
+}
+
+/** Numbers and lexicon-canonical terms, so an English and a Spanish sentence compare. */
+function factOf(text: string): Fact {
+  const scan = scanText(text);
+  const numbers = new Set<string>();
+  const terms = new Set<string>();
+  for (const t of scan.tokens) (/^\d{2,}$/.test(t) ? numbers : terms).add(t);
+  return { numbers, terms };
+}
+
+/**
+ * One fact, however it is worded: the same figure and two of the same words, or without a figure,
+ * half the words of the shorter sentence (at least four) in common.
+ */
+function sameFact(a: Fact, b: Fact): boolean {
+  let shared = 0;
+  for (const t of a.terms) if (b.terms.has(t)) shared++;
+  if ([...a.numbers].some((n) => b.numbers.has(n)) && shared >= 2) return true;
+  return shared >= 4 && shared >= 0.5 * Math.min(a.terms.size, b.terms.size);
+}
+
 interface Candidate {
   text: string;
   article: number;
@@ -123,7 +155,7 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   const articles = [...input].sort(compareArticles);
   const maxSentences = opts.maxSentences ?? 3;
   const maxWords = opts.maxWords ?? 70;
-  const language = majorityLanguage(articles);
+  const language = opts.language && articles.some((a) => a.language === opts.language) ? opts.language : majorityLanguage(articles);
   const own = articles.filter((a) => a.language === language);
 
   // Each text is folded and tokenized once: an article's tokens are its title's plus its sentences'
@@ -133,7 +165,10 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     const tokens = tokenize(a.title);
     // A teaser-only feed's article carries its page's main text (collect's fullText); its lede is
     // what a summary draws on, so only the first sentences take part.
-    (a.fullText ? splitSentences(a.fullText).slice(0, FULL_TEXT_SENTENCES) : splitSentences(a.summary)).forEach((text, position) => {
+    (a.fullText ? splitSentences(a.fullText).slice(0, FULL_TEXT_SENTENCES) : splitSentences(a.summary)).forEach((raw, position) => {
+      // Datelines and wire credits go; sentences that carry no news never become candidates.
+      const text = stripDateline(raw);
+      if (isFiller(text)) return;
       const sentence = { text, article: i, position, tokens: tokenize(text) };
       all.push(sentence);
       tokens.push(...sentence.tokens);
@@ -158,6 +193,7 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     if (score > bestScore + 1e-9) [best, bestScore] = [i, score];
   });
   const headline = cleanHeadline(articles[best]!.title);
+  const headlineUrl = articles[best]!.url;
 
   // Every sentence of every article, in one TF-IDF space, so support can be checked across articles.
   const vectors = vectorize([
@@ -175,6 +211,8 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     const n = words(x.text);
     // A wire copy repeats the same sentences; the first article keeps them, support adds the rest.
     if (n < MIN_WORDS || n > maxWords || seenText.has(x.text)) return;
+    // A later sentence that opens by pointing back ("Some will…", "It said…") means nothing alone.
+    if (x.position > 0 && DANGLING_START.test(x.text)) return;
     // Feeds often open the summary with the title again; it adds nothing under the headline.
     if (cosine(vectors[k]!, headlineVector) >= HEADLINE_REPEAT_COSINE) return;
     if (cosine(vectors[k]!, ownTitles[x.article]!) >= HEADLINE_REPEAT_COSINE) return;
@@ -183,7 +221,12 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
   });
   candidates.splice(MAX_CANDIDATES);
 
-  const sim = candidates.map((a, i) => candidates.map((b, j) => (i === j ? 0 : cosine(vectors[a.vector]!, vectors[b.vector]!))));
+  const facts = candidates.map((c) => factOf(c.text));
+  // Two sentences stating one fact in other words ("1,500 deportees a week" / "1.500 deportados por
+  // semana") count as repeats whatever their word overlap.
+  const sim = candidates.map((a, i) =>
+    candidates.map((b, j) => (i === j ? 0 : sameFact(facts[i]!, facts[j]!) ? 1 : cosine(vectors[a.vector]!, vectors[b.vector]!))),
+  );
   const priorRaw = candidates.map((c) => 1 / (1 + c.position));
   const priorSum = priorRaw.reduce((sum, x) => sum + x, 0) || 1;
   const rank = lexRank(sim, priorRaw.map((p) => p / priorSum));
@@ -236,7 +279,7 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     const support = [...supporting].sort((x, y) => x - y).map((j) => sourcesOf(articles[j]!));
     return { text: c.text, language, sources: mergeSources([sourcesOf(articles[c.article]!), ...support]) };
   });
-  if (sentences.length > 0) return { headline, language, sentences };
+  if (sentences.length > 0) return { headline, headlineUrl, language, sentences };
   const fallback = articles[best]!;
-  return { headline, language, sentences: [{ text: headline, language, sources: sourcesOf(fallback) }] };
+  return { headline, headlineUrl, language, sentences: [{ text: headline, language, sources: sourcesOf(fallback) }] };
 }

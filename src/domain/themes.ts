@@ -9,6 +9,7 @@ import { foldText } from './text.ts';
 
 /** Below this a story fits no theme well enough and goes to the catch-all section. */
 export const MIN_THEME_SCORE = 1;
+const TITLE_FACTOR = 2;
 
 interface ThemeMatcher {
   /** First token of each phrase → the phrases starting with it (their other tokens, their index). */
@@ -56,8 +57,8 @@ function compile(topic: TopicConfig): ThemeMatcher {
  * as finding " term " in " text " (foldText leaves single spaces between tokens), but costs one
  * map lookup per word instead of one scan of the text per configured term.
  */
-function mentionedPhrases(article: Article, matcher: ThemeMatcher, into: Set<number>): void {
-  const tokens = foldText(`${article.title} ${article.summary}`).split(' ');
+function mentionedPhrases(text: string, matcher: ThemeMatcher, into: Set<number>): void {
+  const tokens = foldText(text).split(' ');
   for (let i = 0; i < tokens.length; i++) {
     const candidates = matcher.byFirst.get(tokens[i]!);
     if (!candidates) continue;
@@ -74,10 +75,18 @@ export function themeScores(articles: Article[], topic: TopicConfig): number[] {
   const matcher = compile(topic);
   const scores = topic.themes.map(() => 0);
   const found = new Set<number>();
+  const inTitle = new Set<number>();
   for (const article of articles) {
     found.clear();
-    mentionedPhrases(article, matcher, found);
-    for (const phrase of found) for (const { theme, weight } of matcher.votes[phrase]!) scores[theme]! += weight;
+    inTitle.clear();
+    mentionedPhrases(article.title, matcher, inTitle);
+    mentionedPhrases(`${article.title} ${article.summary}`, matcher, found);
+    // The headline says what the article is about; the summary's details (the fentanyl seized
+    // while preparing tariff talks) weigh less than the subject it states.
+    for (const phrase of found) {
+      const factor = inTitle.has(phrase) ? TITLE_FACTOR : 1;
+      for (const { theme, weight } of matcher.votes[phrase]!) scores[theme]! += weight * factor;
+    }
   }
   return scores;
 }

@@ -1,5 +1,7 @@
-import type { TopicConfig } from '../domain/model.ts';
+import { detectLanguage } from '../domain/articles.ts';
+import type { Article, TopicConfig } from '../domain/model.ts';
 import { scoreRelevance, type RelevanceResult } from '../domain/relevance.ts';
+import { selectRelevant, type RelevanceReason, type StoryRelevanceOptions } from '../domain/story-relevance.ts';
 
 /**
  * Measures the relevance filter against a hand-labelled set: one JSON object a line,
@@ -12,6 +14,13 @@ export interface LabelledItem {
   title: string;
   summary: string;
   relevant: boolean;
+  /** Optional, as in the dataset's items.jsonl: they let story-level relevance see time and outlet. */
+  publishedAt?: string;
+  source?: string;
+  url?: string;
+  window?: string;
+  story?: string;
+  theme?: string;
 }
 
 export interface LineError {
@@ -36,6 +45,8 @@ export interface Metrics {
 export interface ScoredItem {
   item: LabelledItem;
   result: RelevanceResult;
+  /** core: relevant on its own; story: pulled in by its story; out. */
+  reason: RelevanceReason;
 }
 
 export interface Evaluation {
@@ -65,14 +76,22 @@ export function parseLabelledSet(text: string): { items: LabelledItem[]; errors:
       errors.push({ line, reason });
       return;
     }
-    const v = value as { id: string | number; title: string; summary?: string; relevant: boolean };
+    const v = value as Record<string, unknown> & { id: string | number; title: string; summary?: string; relevant: boolean };
     const id = String(v.id);
     if (ids.has(id)) {
       errors.push({ line, reason: `duplicate id "${id}"` });
       return;
     }
     ids.add(id);
-    items.push({ id, title: v.title, summary: v.summary ?? '', relevant: v.relevant });
+    const item: LabelledItem = { id, title: v.title, summary: v.summary ?? '', relevant: v.relevant };
+    for (const key of ['publishedAt', 'source', 'url', 'window', 'story', 'theme'] as const) {
+      if (typeof v[key] === 'string' && v[key] !== '') item[key] = v[key] as string;
+    }
+    if (item.publishedAt !== undefined && !Number.isFinite(Date.parse(item.publishedAt))) {
+      errors.push({ line, reason: `"publishedAt" is not a date: ${JSON.stringify(item.publishedAt)}` });
+      return;
+    }
+    items.push(item);
   });
   return { items, errors };
 }
@@ -110,13 +129,46 @@ export function computeMetrics(c: Confusion): Metrics {
   return { precision, recall, f1 };
 }
 
-/** Scores every item with the production scorer and topic, exactly as collection does. */
-export function evaluateRelevance(items: readonly LabelledItem[], topic: TopicConfig): Evaluation {
-  const scored: ScoredItem[] = items.map((item) => ({ item, result: scoreRelevance({ title: item.title, summary: item.summary }, topic) }));
-  const confusion = tallyConfusion(scored.map((s) => ({ predicted: s.result.relevant, actual: s.item.relevant })));
+/** The item as collection would store it: scored with the production scorer and topic. */
+export function labelledArticle(item: LabelledItem, topic: TopicConfig): Article {
+  const source = item.source ?? 'unknown';
+  const feedId = source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
+  const url = item.url ?? `https://example.invalid/${encodeURIComponent(item.id)}`;
+  // Without dates every item is taken as published at one moment: one window, as a set of headlines is.
+  const publishedAt = item.publishedAt ? new Date(Date.parse(item.publishedAt)).toISOString() : new Date(0).toISOString();
+  return {
+    id: item.id,
+    feedId,
+    outlet: source,
+    url,
+    title: item.title,
+    summary: item.summary,
+    language: detectLanguage(`${item.title} ${item.summary}`, 'en'),
+    publishedAt,
+    fetchedAt: publishedAt,
+    relevance: scoreRelevance({ title: item.title, summary: item.summary }, topic).score,
+    fingerprint: '',
+    sources: [{ feedId, outlet: source, url }],
+  };
+}
+
+/**
+ * Decides every item with the production code, exactly as a digest build does: each item scored
+ * as collection scores it, then relevance decided per story (domain/story-relevance.ts) over the
+ * whole set (items are grouped into stories only with items published close to them).
+ */
+export function evaluateRelevance(items: readonly LabelledItem[], topic: TopicConfig, opts: StoryRelevanceOptions = {}): Evaluation {
+  const articles = items.map((item) => labelledArticle(item, topic));
+  const { reasons } = selectRelevant(articles, topic, opts);
+  const scored: ScoredItem[] = items.map((item) => ({
+    item,
+    result: scoreRelevance({ title: item.title, summary: item.summary }, topic),
+    reason: reasons.get(item.id) ?? 'out',
+  }));
+  const confusion = tallyConfusion(scored.map((s) => ({ predicted: s.reason !== 'out', actual: s.item.relevant })));
   return {
     confusion,
     metrics: computeMetrics(confusion),
-    errors: scored.filter((s) => s.result.relevant !== s.item.relevant),
+    errors: scored.filter((s) => (s.reason !== 'out') !== s.item.relevant),
   };
 }

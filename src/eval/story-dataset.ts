@@ -8,7 +8,9 @@ import { Language, type Article } from '../domain/model.ts';
  * Labelled story datasets for evaluating clustering, in two formats:
  * - the UCI News Aggregator CSV (ID, TITLE, URL, PUBLISHER, CATEGORY, STORY, HOSTNAME, TIMESTAMP
  *   in ms), as in ../shared/datasets/uci-news-stories;
- * - JSONL, one {id, title, summary?, url, source, publishedAt, story, language?} per line.
+ * - JSONL, one {id, title, summary?, url, source, publishedAt, story, language?, theme?, window?}
+ *   per line; lines with `relevant: false` or an empty story (a relevance set's other items) are
+ *   skipped, so mexico-coverage-dev's items.jsonl and stories.jsonl both read as they are.
  * Every item becomes an Article that passes any relevance filter (relevance 10), so the figures
  * measure clustering alone.
  */
@@ -16,6 +18,10 @@ import { Language, type Article } from '../domain/model.ts';
 export interface LabelledArticle {
   article: Article;
   story: string;
+  /** The gold theme, when the set has one (mexico-coverage-dev's items.jsonl). */
+  theme?: string;
+  /** The capture window, when the set has one. */
+  window?: string;
 }
 
 export class DatasetError extends Error {
@@ -31,6 +37,8 @@ interface Item {
   publishedAt: string;
   story: string;
   language?: Language;
+  theme?: string;
+  window?: string;
 }
 
 function toArticle(item: Item): LabelledArticle {
@@ -38,6 +46,8 @@ function toArticle(item: Item): LabelledArticle {
   const text = `${item.title} ${item.summary}`;
   return {
     story: item.story,
+    ...(item.theme ? { theme: item.theme } : {}),
+    ...(item.window ? { window: item.window } : {}),
     article: {
       id: item.id,
       feedId,
@@ -91,6 +101,8 @@ export function parseStoryJsonl(text: string): LabelledArticle[] {
       throw new DatasetError(`line ${k + 1}: not JSON`);
     }
     const v = value as Record<string, unknown>;
+    // A relevance-labelled set (items.jsonl) also holds the items that are in no story.
+    if (v.relevant === false || v.story === '') return;
     const str = (name: string, required = true): string => {
       const x = v[name];
       if (typeof x === 'string' || typeof x === 'number') return String(x);
@@ -110,6 +122,8 @@ export function parseStoryJsonl(text: string): LabelledArticle[] {
         publishedAt: new Date(Date.parse(publishedAt)).toISOString(),
         story: str('story'),
         ...(language.success ? { language: language.data } : {}),
+        theme: str('theme', false),
+        window: str('window', false),
       }),
     );
   });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { composeDigest, dropLowestRanked } from '../domain/digest.ts';
 import type { Article, Digest, FeedConfig, Story, TopicConfig } from '../domain/model.ts';
 import { clusterTerms, type PreviousStory } from '../domain/stories.ts';
-import { renderDigest, type RenderedDigest } from '../templates/render.ts';
+import { renderEditions, type RenderedDigest } from '../templates/render.ts';
 import type { ViewContext } from '../templates/view-model.ts';
 import { missingSources } from './missing-sources.ts';
 import type { Clock, DigestStore, ArticleStore, Logger } from './ports.ts';
@@ -104,12 +104,22 @@ export async function buildDigest(deps: BuildDeps, opts: { from?: Date; to?: Dat
   return { status: 'built', digestId: id, stories: storyIds.length, articles: articles.length, ...window };
 }
 
-function htmlBytesOf(rendered: RenderedDigest): number {
-  return Buffer.byteLength(rendered.html, 'utf8');
+/** Every edition, the English one as the main body and the others alongside it. */
+export type RenderedIssue = RenderedDigest & { byLanguage: { es: RenderedDigest } };
+
+/** The largest edition decides: every subscriber's mail must fit, whatever their language. */
+function htmlBytesOf(rendered: RenderedIssue): number {
+  return Math.max(Buffer.byteLength(rendered.html, 'utf8'), Buffer.byteLength(rendered.byLanguage.es.html, 'utf8'));
+}
+
+async function renderIssue(digest: Digest, ctx: ViewContext): Promise<RenderedIssue> {
+  const { en, es } = await renderEditions(digest, ctx);
+  return { ...en, byLanguage: { es } };
 }
 
 /**
- * Renders the digest, dropping its lowest-ranked stories until the HTML fits in maxBytes, so an
+ * Renders the digest in every edition language, dropping its lowest-ranked stories until the
+ * largest edition's HTML fits in maxBytes, so an
  * issue Gmail would clip is never stored for sending. The HTML shrinks with every story dropped,
  * so a binary search finds the fewest to drop in a handful of renders (~30 ms each). Throws when
  * even the top story alone does not fit, rather than store an issue that cannot be sent whole.
@@ -118,14 +128,14 @@ export async function renderWithinLimit(
   digest: Digest,
   ctx: ViewContext,
   maxBytes: number,
-): Promise<{ digest: Digest; rendered: RenderedDigest; htmlBytes: number }> {
-  const rendered = await renderDigest(digest, ctx);
+): Promise<{ digest: Digest; rendered: RenderedIssue; htmlBytes: number }> {
+  const rendered = await renderIssue(digest, ctx);
   const htmlBytes = htmlBytesOf(rendered);
   if (htmlBytes <= maxBytes) return { digest, rendered, htmlBytes };
   const stories = digest.themes.reduce((n, t) => n + t.stories.length, 0);
   const attempt = async (drop: number) => {
     const trimmed = dropLowestRanked(digest, drop);
-    const out = await renderDigest(trimmed, ctx);
+    const out = await renderIssue(trimmed, ctx);
     return { digest: trimmed, rendered: out, htmlBytes: htmlBytesOf(out) };
   };
   let best = await attempt(stories - 1);

@@ -1,4 +1,4 @@
-import type { Digest, Subscriber } from '../domain/model.ts';
+import type { Digest, Language, Subscriber } from '../domain/model.ts';
 import { prepareMime, type PreparedMime } from '../templates/mime.ts';
 import { PLACEHOLDERS, renderDigest } from '../templates/render.ts';
 import { chosenThemes } from './preferences.ts';
@@ -18,6 +18,8 @@ export const SPLICED = [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email, PLACEHO
 export interface VariantMail {
   subject: string;
   mime: PreparedMime;
+  /** The issue in the other editions (Spanish), when the digest was rendered in them. */
+  byLanguage?: { es?: { subject: string; mime: PreparedMime } };
 }
 
 export interface VariantDeps {
@@ -59,9 +61,9 @@ export async function variantsForBatch(
   digestId: string,
   subscriberIds: string[],
   full: VariantMail,
-): Promise<(subscriberId: string) => Promise<VariantMail>> {
+): Promise<(subscriberId: string, lang?: Language) => Promise<VariantMail>> {
   const choices = await deps.store.themeChoices(subscriberIds);
-  return (subscriberId) => mailForSubscriber(deps, digestId, { id: subscriberId, themes: choices.get(subscriberId) }, full);
+  return (subscriberId, lang) => mailForSubscriber(deps, digestId, { id: subscriberId, themes: choices.get(subscriberId), lang }, full);
 }
 
 /**
@@ -72,34 +74,39 @@ export async function variantsForBatch(
 export async function mailForSubscriber(
   deps: VariantDeps,
   digestId: string,
-  subscriber: Pick<Subscriber, 'id' | 'themes'>,
+  subscriber: Pick<Subscriber, 'id' | 'themes' | 'lang'>,
   full: VariantMail,
 ): Promise<VariantMail> {
-  if (!subscriber.themes) return full;
+  // The edition: the subscriber's language when the issue was rendered in it, else English.
+  const lang: Language = subscriber.lang === 'es' && full.byLanguage?.es ? 'es' : 'en';
+  const whole = lang === 'es' ? full.byLanguage!.es! : full;
+  if (!subscriber.themes) return whole;
   const entry = entryFor(deps, digestId);
   const digest = await entry.digest;
-  if (!digest) return full;
+  if (!digest) return whole;
   const key = variantKey(subscriber, digest);
-  if (key === ALL) return full;
+  if (key === ALL) return whole;
   if (deps.mail.postalAddress === undefined) {
     deps.logger?.warn({ digestId, subscriberId: subscriber.id }, 'send.variant_unavailable');
-    return full;
+    return whole;
   }
-  let variant = entry.variants.get(key);
+  // One compiled variant per (edition, theme choice).
+  const cacheKey = `${lang}:${key}`;
+  let variant = entry.variants.get(cacheKey);
   if (!variant) {
-    variant = compileVariant(deps, digest, key);
-    entry.variants.set(key, variant);
+    variant = compileVariant(deps, digest, key, lang);
+    entry.variants.set(cacheKey, variant);
     // A failed render is not cached: the batch's retry tries again.
-    variant.catch(() => entry.variants.delete(key));
+    variant.catch(() => entry.variants.delete(cacheKey));
   }
   return variant;
 }
 
-async function compileVariant(deps: VariantDeps, digest: Digest, key: string): Promise<VariantMail> {
+async function compileVariant(deps: VariantDeps, digest: Digest, key: string, lang: Language): Promise<VariantMail> {
   variantRenders.count++;
   const keep = new Set(key === '' ? [] : key.split(','));
   const narrowed: Digest = { ...digest, themes: digest.themes.filter((t) => keep.has(t.id)) };
-  const rendered = await renderDigest(narrowed, { publicUrl: deps.mail.publicUrl, postalAddress: deps.mail.postalAddress ?? '' });
+  const rendered = await renderDigest(narrowed, { publicUrl: deps.mail.publicUrl, postalAddress: deps.mail.postalAddress ?? '' }, lang);
   const mime = prepareMime({ from: deps.mail.from, replyTo: deps.mail.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text, placeholders: SPLICED });
   return { subject: rendered.subject, mime };
 }

@@ -1,4 +1,4 @@
-import type { Article, Delivery, DeliveryState, Digest, Subscriber, SubscriberStatus } from '../domain/model.ts';
+import type { Article, Delivery, DeliveryState, Digest, Language, Subscriber, SubscriberStatus } from '../domain/model.ts';
 
 /**
  * The ports the pipeline steps depend on. Adapters (src/adapters) implement them; the composition
@@ -110,11 +110,15 @@ export interface ArticleStore {
   getArticle(id: string): Promise<Article | undefined>;
 }
 
-/** The digest compiled once, with per-subscriber placeholders still in it. */
+/**
+ * The digest compiled once per edition, with per-subscriber placeholders still in it. The main
+ * fields are the English edition; `byLanguage` holds the others (Spanish).
+ */
 export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
+  byLanguage?: { es?: { subject: string; html: string; text: string } };
 }
 
 export interface DigestStore {
@@ -201,8 +205,18 @@ export interface SubscriberStore {
   forgetSubscriber(id: string, hash: string, entry: SuppressionEntry): Promise<{ ledgerEntries: number }>;
 }
 
+/** Bulk paths for operators (import, listings): pipelined, never one round trip per row. */
+export interface SubscriberBulkStore {
+  /** upsertSubscriber's script over many rows, in order; `id` is '' where the outcome is 'suppressed'. */
+  upsertSubscribers(rows: Parameters<SubscriberStore['upsertSubscriber']>[0][]): Promise<{ id: string; outcome: UpsertOutcome }[]>;
+  /** id → email for the ids that still exist. */
+  subscriberEmails(ids: string[]): Promise<Map<string, string>>;
+  /** id → status for the ids that still exist. */
+  subscriberStatuses(ids: string[]): Promise<Map<string, SubscriberStatus>>;
+}
+
 export type ClaimResult =
-  | { claimed: true; email?: string }
+  | { claimed: true; email?: string; lang?: Language }
   | { claimed: false; reason: 'already-claimed' | 'not-in-audience' | 'unsubscribed' | 'paused'; state?: DeliveryState };
 
 /** A claim's owner token (unique per attempt) and how long it holds without an outcome. */
@@ -226,6 +240,9 @@ export interface DeliveryOutcome {
   policy?: boolean;
   tripAfter?: number;
 }
+
+/** Whether a claim is durable enough to act on (acknowledged by the configured replicas). */
+export type ClaimConfirmation = { ok: true } | { ok: false; detail: string };
 
 export interface DeliveryLedger {
   /** Freezes the audience once from the ids given (later calls return the frozen list). Small sends and tests. */
@@ -266,6 +283,55 @@ export interface DeliveryLedger {
   deliveryCounts(digestId: string): Promise<Record<DeliveryState, number>>;
 }
 
+export interface DsnRecipient {
+  finalRecipient?: string;
+  action: string;
+  status: string;
+  diagnostic?: string;
+}
+
+/** A parsed inbound message: a DSN (RFC 3464), an ARF report (RFC 5965), or neither. */
+export type InboundReport =
+  | { kind: 'dsn'; recipients: DsnRecipient[]; addresses: string[]; messageIds: string[] }
+  | { kind: 'arf'; feedbackType: string; addresses: string[]; messageIds: string[] }
+  | { kind: 'none'; why: string };
+
+/** What arrived after the SMTP server had accepted a message (inbound receiver). */
+export interface LateReport {
+  /** bounced: hard bounce (suppress); failed: permanent, not the mailbox; delayed: transient; complained: spam report; noted: anything else worth keeping. */
+  kind: 'bounced' | 'failed' | 'delayed' | 'complained' | 'noted';
+  reason: string;
+}
+
+export interface LateReportStore {
+  /** Digest ids whose return-path key (domain/return-path.ts) is `key`. */
+  digestsForKey(key: string): Promise<string[]>;
+  applyLateReport(
+    digestId: string,
+    subscriberId: string,
+    report: LateReport,
+  ): Promise<{ delivery: 'moved' | 'recorded' | 'no-delivery'; subscriber: string }>;
+}
+
+export interface CompactionResult {
+  digestId: string;
+  compactedAt: string;
+  recordsBefore: number;
+  removed: number;
+  kept: number;
+  /** MEMORY USAGE of the digest's ledger keys (records, audience, counts) before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+export interface LedgerCompactor {
+  compactionInfo(digestId: string): Promise<CompactionResult | undefined>;
+  /** Newest updatedAt among the digest's delivery records (undefined when it has none). */
+  lastActivity(digestId: string): Promise<string | undefined>;
+  /** Folds routine deliveries (sent, skipped) into the counts; keeps exceptions. */
+  compactDeliveries(digestId: string): Promise<CompactionResult>;
+}
+
 /** Who did what to which digest, when: every review and send transition. */
 export interface AuditEntry {
   at: string;
@@ -286,7 +352,7 @@ export interface SubscriberCounts {
   countSubscribers(): Promise<Record<SubscriberStatus, number>>;
 }
 
-export interface Store extends ArticleStore, DigestStore, SubscriberStore, DeliveryLedger, AuditLog, SubscriberCounts {}
+export interface Store extends ArticleStore, DigestStore, SubscriberStore, SubscriberBulkStore, DeliveryLedger, AuditLog, SubscriberCounts {}
 
 // ---------- mail ----------
 

@@ -7,7 +7,7 @@ import { PLACEHOLDERS } from '../templates/render.ts';
 import { SPLICED, variantsForBatch } from './digest-variants.ts';
 import { settleDigest } from './send-digest.ts';
 import { backoffMs, sleep, SmtpHealth, untilLedgerAnswers } from './send-retry.ts';
-import type { Clock, DeliveryLedger, DeliveryOutcome, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+import type { ClaimConfirmation, Clock, DeliveryLedger, DeliveryOutcome, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
 
 export interface SendPolicy {
   /** How long a claim holds without an outcome before it counts as uncertain. */
@@ -42,11 +42,17 @@ export interface SendDeps {
   policy?: Partial<SendPolicy>;
   /** Shared by every batch of a worker, so a dead SMTP server is found out once. */
   health?: SmtpHealth;
+  /** The envelope sender (VERP return path) for one delivery; unset: MAIL_FROM's address. */
+  returnPath?: (digestId: string, subscriberId: string) => string;
+  /** With replicas: confirms the claim reached them (WAIT) before the SMTP transaction starts. */
+  confirmClaim?: () => Promise<ClaimConfirmation>;
 }
 
 export interface PreparedDigestMail {
   subject: string;
   mime: PreparedMime;
+  /** Other editions, encoded once each too; a subscriber's `lang` picks one. */
+  byLanguage?: { es?: { subject: string; mime: PreparedMime } };
 }
 
 export interface BatchResult {
@@ -96,12 +102,28 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
       result[claim.reason === 'paused' ? 'paused' : 'skipped']++;
       return;
     }
-    const email = claim.email || (await ledger('subscriber', () => store.getSubscriber(subscriberId)))?.email;
-    if (!email) return record(subscriberId, { state: 'failed', error: 'subscriber record missing' });
+    if (deps.confirmClaim) {
+      // With replicas: the claim must be on one before the message goes out, or a failover could
+      // forget it. WAIT again a couple of times before giving up on this delivery for this send.
+      let confirmed: ClaimConfirmation = { ok: false, detail: 'not confirmed' };
+      for (let i = 0; i < 3 && !confirmed.ok; i++) confirmed = await ledger('confirm', () => deps.confirmClaim!());
+      if (!confirmed.ok) {
+        // Not sent, so failing it is safe whichever way a failover goes; the next `send` retries it.
+        logger.warn({ digestId, subscriberId, error: confirmed.detail }, 'delivery.claim_unconfirmed');
+        return record(subscriberId, { state: 'failed', error: `claim not confirmed by a replica: ${confirmed.detail}`.slice(0, 300) });
+      }
+      return;
+    }
+    // The claim brings the address and language back; an older ledger script may not.
+    const who = claim.email ? { email: claim.email, lang: claim.lang } : await ledger('subscriber', () => store.getSubscriber(subscriberId));
+    if (!who?.email) return record(subscriberId, { state: 'failed', error: 'subscriber record missing' });
+    const { email } = who;
+    const lang = who.lang || undefined;
+    const returnPath = deps.returnPath?.(digestId, subscriberId) ?? envelopeFrom;
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const preferencesUrl = `${deps.mail.publicUrl}/preferences?token=${signToken(deps.mail.secret, 'preferences', subscriberId)}`;
     // The reader's theme choice: one compiled variant per distinct choice (digest-variants.ts).
-    const mail = await ledger('variant', () => mailFor(subscriberId));
+    const mail = await ledger('variant', () => mailFor(subscriberId, lang));
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
     const raw = buildRaw(
       mail.mime,
@@ -127,7 +149,7 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
         break;
       }
       try {
-        await mailer.sendRaw({ from: envelopeFrom, to: email }, raw, messageId);
+        await mailer.sendRaw({ from: returnPath, to: email }, raw, messageId);
         break;
       } catch (err) {
         const failure = classifySendError(err);
@@ -190,15 +212,13 @@ async function prepareDigestMail(deps: SendDeps, digestId: string): Promise<Prep
   if (cached) return cached;
   const [digest, rendered] = await Promise.all([deps.store.getDigest(digestId), deps.store.getRendered(digestId)]);
   if (!digest || !rendered) throw new FrontError('DIGEST_NOT_FOUND', `No rendered digest with id ${digestId}`, { permanent: true });
-  const mime = prepareMime({
-    from: deps.mail.from,
-    replyTo: deps.mail.replyTo,
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    placeholders: SPLICED,
+  const encode = (r: { subject: string; html: string; text: string }) => ({
+    subject: r.subject,
+    mime: prepareMime({ from: deps.mail.from, replyTo: deps.mail.replyTo, subject: r.subject, html: r.html, text: r.text, placeholders: SPLICED }),
   });
-  const prepared = { subject: rendered.subject, mime };
+  // Every edition is encoded once per digest; the subscriber's language picks one (English when theirs was not rendered).
+  const es = rendered.byLanguage?.es;
+  const prepared: PreparedDigestMail = { ...encode(rendered), ...(es ? { byLanguage: { es: encode(es) } } : {}) };
   if (deps.cache) {
     // Keep only the latest couple of digests; a worker lives for weeks.
     if (deps.cache.size >= 2) deps.cache.delete(deps.cache.keys().next().value as string);

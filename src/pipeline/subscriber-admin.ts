@@ -1,5 +1,5 @@
 import { FrontError } from '../domain/errors.ts';
-import type { SubscriberStatus } from '../domain/model.ts';
+import type { Language, SubscriberStatus } from '../domain/model.ts';
 import { suppressionHash } from './mailbox.ts';
 import type { Clock, ReaderMailJobs, SubscriberStore } from './ports.ts';
 
@@ -23,9 +23,11 @@ export type AddResult = { outcome: 'added' | 'unchanged' | 'updated' | 'confirma
 
 export async function addByOperator(
   deps: AdminDeps,
-  input: { email: string; name?: string; status: 'confirmed' | 'pending'; resubscribe?: boolean },
+  input: { email: string; name?: string; status: 'confirmed' | 'pending'; resubscribe?: boolean; lang?: Language },
 ): Promise<AddResult> {
   const at = iso(deps);
+  // The edition they read, when the operator names one.
+  const lang = input.lang ? { lang: input.lang } : {};
   const hash = suppressionHash(deps.secret, input.email);
   const name = input.name === undefined ? {} : { name: input.name };
   if (input.resubscribe) {
@@ -35,7 +37,7 @@ export async function addByOperator(
       ...name,
       status: 'pending',
       onlyFrom: ['pending', 'unsubscribed', 'bounced'],
-      fields: { source: 'cli', requestedAt: at, confirmedAt: '', endedReason: '', endedAt: '', ipHash: '' },
+      fields: { source: 'cli', requestedAt: at, confirmedAt: '', endedReason: '', endedAt: '', ipHash: '', ...lang },
       suppressionHash: hash,
       allowSuppressed: true,
     });
@@ -59,7 +61,7 @@ export async function addByOperator(
     status: input.status,
     // An operator vouches for a pending address becoming confirmed, never for an opted-out one.
     onlyFrom: ['pending'],
-    fields: { source: 'cli', requestedAt: at, ...(input.status === 'confirmed' ? { confirmedAt: at } : {}) },
+    fields: { source: 'cli', requestedAt: at, ...(input.status === 'confirmed' ? { confirmedAt: at } : {}), ...lang },
     suppressionHash: hash,
   });
   if (outcome === 'suppressed' || !subscriber) {

@@ -1,6 +1,6 @@
 import { PLACEHOLDERS } from './personalize.ts';
 import { escapeHtml as e, safeHref } from './escape.ts';
-import type { DigestView, SentenceView, SourceRef, StoryView, ThemeView } from './view-model.ts';
+import type { CoverageView, DigestView, OutletLink, SentenceView, SourceRef, StoryView, ThemeView } from './view-model.ts';
 
 /**
  * The MJML source for one issue. Every string from the view model goes through `e()` (text) or
@@ -25,11 +25,44 @@ a{color:${ACCENT}}
 .s{margin:0 0 6px}
 h2{margin:0;padding:0 0 6px;border-bottom:2px solid ${ACCENT};font-size:20px;line-height:1.3;color:${INK}}
 h3{margin:0 0 4px;font-size:18px;line-height:1.3;color:${INK}}
+h3 a{color:${INK};text-decoration:none}
+.c{margin:0 0 6px;color:${MUTED};font-size:12px}
 `;
 
-/** `lang` only where the text differs from the document's English, as screen readers need. */
-function langAttr(language: string): string {
-  return language === 'en' ? '' : ` lang="${e(language)}"`;
+// Coverage bar colours: one per country of the outlets (Mexico, United States, international).
+const BAR = { MX: '#0b5d57', US: '#3b6ea5', INT: '#b8b2a4' } as const;
+
+/** `lang` only where the text differs from the edition's language, as screen readers need. */
+function langAttr(language: string, edition: string): string {
+  return language === edition ? '' : ` lang="${e(language)}"`;
+}
+
+function outletHtml(link: OutletLink): string {
+  return link.url ? `<a href="${safeHref(link.url)}">${e(link.outlet)}</a>` : e(link.outlet);
+}
+
+/** "Reported by <a>Reuters</a>, <a>Milenio</a> and 3 more", every named outlet a link. */
+function outletsHtml(story: StoryView, view: DigestView): string {
+  const names = story.outletLinks.map(outletHtml);
+  if (names.length === 0) return '';
+  const t = view.text;
+  if (story.moreOutlets > 0) return `${e(t.reportedBy)} ${names.join(', ')} ${e(t.and)} ${e(t.more(story.moreOutlets))}`;
+  if (names.length === 1) return `${e(t.reportedBy)} ${names[0]}`;
+  return `${e(t.reportedBy)} ${names.slice(0, -1).join(', ')} ${e(t.and)} ${names[names.length - 1]}`;
+}
+
+/**
+ * Outlets by country as a bar of table cells with background colours: no images, so it shows in
+ * clients that block them, and tables are what every client lays out the same way.
+ */
+function coverageHtml(c: CoverageView, view: DigestView): string {
+  const cells = (['MX', 'US', 'INT'] as const)
+    .filter((k) => c[k] > 0)
+    .map((k) => `<td width="${Math.max(1, Math.round((100 * c[k]) / c.total))}%" bgcolor="${BAR[k]}" style="background:${BAR[k]};height:6px;font-size:0;line-height:0">&nbsp;</td>`)
+    .join('');
+  const note = c.oneSide ? ` · <strong>${e(c.oneSide)}</strong>` : '';
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:2px 0 4px"><tr>${cells}</tr></table>
+<p class="c">${e(view.text.coverage)}: ${e(c.label)}${note}</p>`;
 }
 
 function refHtml(ref: SourceRef): string {
@@ -38,33 +71,43 @@ function refHtml(ref: SourceRef): string {
   return `<a class="r" href="${safeHref(ref.url)}">${label}</a>`;
 }
 
-function sentenceHtml(s: SentenceView): string {
+function sentenceHtml(s: SentenceView, edition: string): string {
   const refs = s.refs.map(refHtml).join(' ');
   // One paragraph per sentence: a reference then plainly belongs to the sentence before it.
-  return `<p class="s"${langAttr(s.language)}>${e(s.text)} ${refs}</p>`;
+  return `<p class="s"${langAttr(s.language, edition)}>${e(s.text)} ${refs}</p>`;
 }
 
-function storyMjml(story: StoryView): string {
-  const meta = [e(story.outletsLine)];
-  if (story.singleSource) meta.push('<span class="t">Single source</span>');
-  if (story.continuing) meta.push(`<a href="${safeHref(story.continuing.url)}">Continuing from an earlier issue</a>`);
-  return `<mj-text padding="14px 24px 10px"><h3${langAttr(story.language)}>${e(story.headline)}</h3>
+function storyMjml(story: StoryView, view: DigestView): string {
+  const t = view.text;
+  const meta = [outletsHtml(story, view)];
+  if (story.languageNote) meta.push(`<span class="t">${e(story.languageNote)}</span>`);
+  if (story.singleSource) meta.push(`<span class="t">${e(t.singleSource)}</span>`);
+  if (story.continuing) meta.push(`<a href="${safeHref(story.continuing.url)}">${e(t.continuing)}</a>`);
+  const headline = story.headlineUrl ? `<a href="${safeHref(story.headlineUrl)}">${e(story.headline)}</a>` : e(story.headline);
+  return `<mj-text padding="14px 24px 10px"><h3${langAttr(story.language, view.lang)}>${headline}</h3>
 <p class="m">${meta.join(' · ')}</p>
-${story.sentences.map(sentenceHtml).join('\n')}</mj-text>`;
+${story.coverage ? coverageHtml(story.coverage, view) : ''}
+${story.sentences.map((s) => sentenceHtml(s, view.lang)).join('\n')}</mj-text>`;
 }
 
-function themeMjml(theme: ThemeView): string {
+function sectionMjml(anchor: string, title: string, stories: StoryView[], view: DigestView): string {
   return `<mj-section padding="20px 0 10px"><mj-column>
-<mj-text padding="0 24px"><h2 id="${e(theme.anchor)}">${e(theme.title)}</h2></mj-text>
-${theme.stories.map(storyMjml).join('\n')}
+<mj-text padding="0 24px"><h2 id="${e(anchor)}">${e(title)}</h2></mj-text>
+${stories.map((s) => storyMjml(s, view)).join('\n')}
 </mj-column></mj-section>`;
 }
 
+function themeMjml(theme: ThemeView, view: DigestView): string {
+  return sectionMjml(theme.anchor, theme.title, theme.stories, view);
+}
+
+const LEAD_ANCHOR = 'top-stories';
+
 function headerMjml(view: DigestView): string {
   return `<mj-section padding="24px 0 8px"><mj-column>
-<mj-text padding="0 24px" font-size="13px" color="${MUTED}" align="right"><a href="${safeHref(view.viewInBrowserUrl)}">View in browser</a></mj-text>
+<mj-text padding="0 24px" font-size="13px" color="${MUTED}" align="right"><a href="${safeHref(view.viewInBrowserUrl)}">${e(view.text.viewInBrowser)}</a></mj-text>
 <mj-text padding="4px 24px 0"><h1 style="margin:0;font-size:28px;line-height:1.2;color:${INK}">${e(view.title)}</h1>
-<p class="m" style="margin-top:4px">Weekly digest · ${e(view.periodLabel)} · ${e(view.countsLine)}</p></mj-text>
+<p class="m" style="margin-top:4px">${e(view.text.weeklyDigest)} · ${e(view.periodLabel)} · ${e(view.countsLine)}</p></mj-text>
 </mj-column></mj-section>`;
 }
 
@@ -78,11 +121,15 @@ function noteMjml(view: DigestView): string {
 }
 
 function contentsMjml(view: DigestView): string {
-  const items = view.themes
-    .map((t) => `<li><a href="#${e(t.anchor)}">${e(t.title)}</a> <span class="r">(${t.stories.length})</span></li>`)
+  const entries = [
+    ...(view.lead.length > 0 ? [{ anchor: LEAD_ANCHOR, title: view.text.topStories, count: view.lead.length }] : []),
+    ...view.themes.map((t) => ({ anchor: t.anchor, title: t.title, count: t.stories.length })),
+  ];
+  const items = entries
+    .map((t) => `<li><a href="#${e(t.anchor)}">${e(t.title)}</a> <span class="r">(${t.count})</span></li>`)
     .join('');
   return `<mj-section padding="8px 0"><mj-column>
-<mj-text padding="12px 24px" container-background-color="#f6f4ef"><strong>In this issue</strong><ul style="margin:6px 0 0;padding-left:20px">${items}</ul></mj-text>
+<mj-text padding="12px 24px" container-background-color="#f6f4ef"><strong>${e(view.text.inThisIssue)}</strong><ul style="margin:6px 0 0;padding-left:20px">${items}</ul></mj-text>
 </mj-column></mj-section>`;
 }
 
@@ -94,8 +141,8 @@ function missingMjml(view: DigestView): string {
 function footerMjml(view: DigestView): string {
   const publicHost = hostOf(view.publicUrl);
   return `<mj-section padding="16px 0 28px" background-color="#f3f1ec"><mj-column>
-<mj-text padding="0 24px" font-size="13px" color="${MUTED}"><p class="m">You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest at ${e(publicHost)}.</p>
-<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">Unsubscribe</a> · <a href="${PLACEHOLDERS.preferencesUrl}">Preferences</a> · <a href="${safeHref(view.viewInBrowserUrl)}">View in browser</a> · <a href="${safeHref(view.archiveUrl)}">Past issues</a></p>
+<mj-text padding="0 24px" font-size="13px" color="${MUTED}"><p class="m">${view.text.receiving(PLACEHOLDERS.email, e(publicHost))}</p>
+<p class="m"><a href="${PLACEHOLDERS.unsubscribeUrl}">${e(view.text.unsubscribe)}</a> · <a href="${PLACEHOLDERS.preferencesUrl}">${e(view.text.preferencesShort)}</a> · <a href="${safeHref(view.viewInBrowserUrl)}">${e(view.text.viewInBrowser)}</a> · <a href="${safeHref(view.archiveUrl)}">${e(view.text.pastIssues)}</a></p>
 <p class="m">${e(view.postalAddress)}</p></mj-text>
 </mj-column></mj-section>`;
 }
@@ -110,10 +157,12 @@ function hostOf(url: string): string {
 
 export function buildDigestMjml(view: DigestView): string {
   const preview = view.topHeadline ? `${view.countsLine}: ${view.topHeadline}` : view.countsLine;
-  const body = view.themes.length
-    ? `${contentsMjml(view)}\n${view.themes.map(themeMjml).join('\n')}`
-    : `<mj-section><mj-column><mj-text padding="12px 24px">No stories this week.</mj-text></mj-column></mj-section>`;
-  return `<mjml lang="en">
+  const lead = view.lead.length > 0 ? sectionMjml(LEAD_ANCHOR, view.text.topStories, view.lead, view) : '';
+  const body =
+    view.themes.length || view.lead.length
+      ? `${contentsMjml(view)}\n${lead}\n${view.themes.map((t) => themeMjml(t, view)).join('\n')}`
+      : `<mj-section><mj-column><mj-text padding="12px 24px">${e(view.text.noStories)}</mj-text></mj-column></mj-section>`;
+  return `<mjml lang="${e(view.lang)}">
 <mj-head>
 <mj-title>${e(view.title)} · ${e(view.periodLabel)}</mj-title>
 <mj-preview>${e(preview)}</mj-preview>

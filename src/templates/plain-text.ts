@@ -9,12 +9,16 @@ import type { DigestView, StoryView } from './view-model.ts';
 
 const RULE = '='.repeat(60);
 
-function storyText(story: StoryView): string {
+function storyText(story: StoryView, view: DigestView): string {
+  const t = view.text;
   const lines = [`* ${story.headline}`];
+  if (story.headlineUrl) lines.push(`  ${story.headlineUrl}`);
   const meta = [story.outletsLine];
-  if (story.singleSource) meta.push('single source');
-  if (story.continuing) meta.push(`continuing from an earlier issue: ${story.continuing.url}`);
+  if (story.languageNote) meta.push(story.languageNote);
+  if (story.singleSource) meta.push(t.singleSource.toLowerCase());
+  if (story.continuing) meta.push(`${t.continuing.toLowerCase()}: ${story.continuing.url}`);
   lines.push(`  ${meta.join(' · ')}`);
+  if (story.coverage) lines.push(`  ${t.coverage}: ${story.coverage.label}${story.coverage.oneSide ? ` · ${story.coverage.oneSide}` : ''}`);
   lines.push('');
   for (const s of story.sentences) {
     const refs = s.refs.map((r) => `[${r.n}]`).join('');
@@ -22,30 +26,36 @@ function storyText(story: StoryView): string {
   }
   lines.push('');
   for (const ref of story.sources) lines.push(`  [${ref.n}] ${ref.outlet}: ${ref.url ?? '(link unavailable)'}`);
+  // Outlets the credit line names that no sentence cites still get their link.
+  const cited = new Set(story.sources.map((r) => r.outlet.toLowerCase()));
+  for (const o of story.outletLinks) if (o.url && !cited.has(o.outlet.toLowerCase())) lines.push(`  ${o.outlet}: ${o.url}`);
   return lines.join('\n');
 }
 
 export function renderPlainText(view: DigestView): string {
-  const out: string[] = [view.title.toUpperCase(), `Weekly digest · ${view.periodLabel}`, view.countsLine, ''];
-  out.push(`View in browser: ${view.viewInBrowserUrl}`, '');
+  const t = view.text;
+  const out: string[] = [view.title.toUpperCase(), `${t.weeklyDigest} · ${view.periodLabel}`, view.countsLine, ''];
+  out.push(`${t.viewInBrowser}: ${view.viewInBrowserUrl}`, '');
   if (view.editorNote) out.push(view.editorNote, '');
-  if (view.themes.length === 0) out.push('No stories this week.', '');
+  if (view.themes.length === 0 && view.lead.length === 0) out.push(t.noStories, '');
   else {
-    out.push('IN THIS ISSUE');
-    for (const t of view.themes) out.push(`- ${t.title} (${t.stories.length})`);
+    out.push(t.inThisIssue.toUpperCase());
+    if (view.lead.length > 0) out.push(`- ${t.topStories} (${view.lead.length})`);
+    for (const theme of view.themes) out.push(`- ${theme.title} (${theme.stories.length})`);
     out.push('');
   }
-  for (const theme of view.themes) {
-    out.push(RULE, theme.title.toUpperCase(), RULE, '');
-    for (const story of theme.stories) out.push(storyText(story), '');
+  const sections = [...(view.lead.length > 0 ? [{ title: t.topStories, stories: view.lead }] : []), ...view.themes];
+  for (const section of sections) {
+    out.push(RULE, section.title.toUpperCase(), RULE, '');
+    for (const story of section.stories) out.push(storyText(story, view), '');
   }
   if (view.missingSourcesNote) out.push(view.missingSourcesNote, '');
   out.push(
     '-- ',
-    `You are receiving this because ${PLACEHOLDERS.email} subscribed to the Frontera weekly digest.`,
-    `Unsubscribe: ${PLACEHOLDERS.unsubscribeUrl}`,
-    `Themes, pause, language: ${PLACEHOLDERS.preferencesUrl}`,
-    `Past issues: ${view.archiveUrl}`,
+    t.receiving(PLACEHOLDERS.email, new URL(view.publicUrl).host),
+    `${t.unsubscribe}: ${PLACEHOLDERS.unsubscribeUrl}`,
+    `${t.preferences}: ${PLACEHOLDERS.preferencesUrl}`,
+    `${t.pastIssues}: ${view.archiveUrl}`,
     view.postalAddress,
     '',
   );

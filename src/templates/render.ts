@@ -1,5 +1,5 @@
 import mjml2html from 'mjml';
-import type { Digest } from '../domain/model.ts';
+import type { Digest, Language } from '../domain/model.ts';
 import { buildDigestMjml } from './digest-mjml.ts';
 import { renderPlainText } from './plain-text.ts';
 import { toViewModel, type DigestView, type ViewContext } from './view-model.ts';
@@ -13,7 +13,6 @@ export interface RenderedDigest {
   text: string;
 }
 
-const SUBJECT_PREFIX = 'Frontera weekly: ';
 const SUBJECT_MAX = 110;
 
 function truncate(s: string, max: number): string {
@@ -30,15 +29,27 @@ function truncate(s: string, max: number): string {
  * header and feed text must never add a header line.
  */
 export function digestSubject(view: DigestView): string {
+  const prefix = view.text.subjectPrefix;
   const headline = (view.topHeadline ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  if (!headline) return `${SUBJECT_PREFIX}${view.periodLabel}`;
+  if (!headline) return `${prefix}${view.periodLabel}`;
   const more = view.storyCount - 1;
-  const tail = more > 0 ? ` and ${more} more ${more === 1 ? 'story' : 'stories'}` : '';
-  return `${SUBJECT_PREFIX}${truncate(headline, SUBJECT_MAX - SUBJECT_PREFIX.length - tail.length)}${tail}`;
+  const tail = more > 0 ? view.text.andMoreStories(more) : '';
+  return `${prefix}${truncate(headline, SUBJECT_MAX - prefix.length - tail.length)}${tail}`;
 }
 
-export async function renderDigest(digest: Digest, ctx: ViewContext): Promise<RenderedDigest> {
-  const view = toViewModel(digest, ctx);
+/** Every edition the digest is rendered in; English is the one stored and shown by default. */
+export const EDITIONS: readonly Language[] = ['en', 'es'];
+
+export type RenderedEditions = Record<Language, RenderedDigest>;
+
+/** The issue rendered once per edition language (built once, rendered in each). */
+export async function renderEditions(digest: Digest, ctx: ViewContext): Promise<RenderedEditions> {
+  const [en, es] = await Promise.all(EDITIONS.map((lang) => renderDigest(digest, ctx, lang)));
+  return { en: en!, es: es! };
+}
+
+export async function renderDigest(digest: Digest, ctx: ViewContext, lang: Language = 'en'): Promise<RenderedDigest> {
+  const view = toViewModel(digest, ctx, lang);
   // 'strict': the MJML is ours and feed text is escaped, so any validation error is a template bug;
   // 'soft' would still emit HTML and we would mail a broken issue to everyone.
   // fonts: {} keeps MJML from adding Google Fonts <link>s (we use system fonts; no tracking fetch).

@@ -1,5 +1,6 @@
 import type { Digest, Language, Story, SummarySentence } from '../domain/model.ts';
 import { isHttpUrl } from './escape.ts';
+import { EDITION_TEXT, type EditionText } from './i18n.ts';
 
 /**
  * What the digest shows, as plain strings and numbers, computed once from the Digest. Strings here
@@ -20,12 +21,37 @@ export interface SentenceView {
   refs: SourceRef[];
 }
 
+export interface OutletLink {
+  outlet: string;
+  url: string | undefined;
+}
+
+export interface CoverageView {
+  MX: number;
+  US: number;
+  INT: number;
+  total: number;
+  /** "Covered by Mexican outlets only" when the story was covered on one side of the border only. */
+  oneSide: string | undefined;
+  /** "3 Mexican · 2 US · 1 international". */
+  label: string;
+}
+
 export interface StoryView {
   id: string;
   headline: string;
+  /** The article the headline comes from. */
+  headlineUrl: string | undefined;
   language: Language;
+  /** Set when the story is told in another language than the edition's ("In Spanish"). */
+  languageNote: string | undefined;
   /** "Reported by Reuters, Milenio and 3 more". */
   outletsLine: string;
+  /** The outlets the line names (up to three), each with a link. */
+  outletLinks: OutletLink[];
+  /** How many more outlets the line counts without naming them. */
+  moreOutlets: number;
+  coverage: CoverageView | undefined;
   singleSource: boolean;
   continuing: { url: string } | undefined;
   sentences: SentenceView[];
@@ -43,6 +69,10 @@ export interface ThemeView {
 
 export interface DigestView {
   id: string;
+  lang: Language;
+  text: EditionText;
+  /** The issue's lead stories ("Top stories"), taken out of their sections. */
+  lead: StoryView[];
   title: string;
   periodLabel: string;
   storyCount: number;
@@ -67,15 +97,10 @@ export interface ViewContext {
   archiveUrl?: string;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Feed text may carry newlines, tabs and runs of spaces; one space reads the same everywhere. */
 function clean(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function parseDay(iso: string): Date | undefined {
@@ -88,7 +113,10 @@ function parseDay(iso: string): Date | undefined {
  * label does not depend on the server's zone. A period ending exactly at midnight is read as
  * exclusive (the window [start, end)), so it labels the last day it covers.
  */
-export function formatPeriod(startIso: string, endIso: string): string {
+export function formatPeriod(startIso: string, endIso: string, lang: Language = 'en'): string {
+  const MONTHS = EDITION_TEXT[lang].months;
+  // Spanish writes "20–27 de noviembre de 2026".
+  const de = lang === 'es' ? 'de ' : '';
   const start = parseDay(startIso);
   let end = parseDay(endIso);
   if (!start || !end) return clean(`${startIso} – ${endIso}`);
@@ -96,18 +124,46 @@ export function formatPeriod(startIso: string, endIso: string): string {
   if (midnight && end.getTime() > start.getTime()) end = new Date(end.getTime() - 1);
   const [sd, sm, sy] = [start.getUTCDate(), start.getUTCMonth(), start.getUTCFullYear()];
   const [ed, em, ey] = [end.getUTCDate(), end.getUTCMonth(), end.getUTCFullYear()];
-  if (sy !== ey) return `${sd} ${MONTHS[sm]} ${sy} – ${ed} ${MONTHS[em]} ${ey}`;
-  if (sm !== em) return `${sd} ${MONTHS[sm]} – ${ed} ${MONTHS[em]} ${ey}`;
-  if (sd !== ed) return `${sd}–${ed} ${MONTHS[em]} ${ey}`;
-  return `${ed} ${MONTHS[em]} ${ey}`;
+  if (sy !== ey) return `${sd} ${de}${MONTHS[sm]} ${de}${sy} – ${ed} ${de}${MONTHS[em]} ${de}${ey}`;
+  if (sm !== em) return `${sd} ${de}${MONTHS[sm]} – ${ed} ${de}${MONTHS[em]} ${de}${ey}`;
+  if (sd !== ed) return `${sd}–${ed} ${de}${MONTHS[em]} ${de}${ey}`;
+  return `${ed} ${de}${MONTHS[em]} ${de}${ey}`;
+}
+
+/** How many outlets the line names: all up to three, else two and a count. */
+export function namedOutlets(count: number): number {
+  return count <= 3 ? count : 2;
 }
 
 /** Two names then a count keeps the line to one row on a phone. */
-export function outletsLine(outlets: string[]): string {
+export function outletsLine(outlets: string[], text: EditionText = EDITION_TEXT.en): string {
   if (outlets.length === 0) return '';
-  if (outlets.length === 1) return `Reported by ${outlets[0]}`;
-  if (outlets.length <= 3) return `Reported by ${outlets.slice(0, -1).join(', ')} and ${outlets[outlets.length - 1]}`;
-  return `Reported by ${outlets.slice(0, 2).join(', ')} and ${outlets.length - 2} more`;
+  const by = text.reportedBy;
+  if (outlets.length === 1) return `${by} ${outlets[0]}`;
+  if (outlets.length <= 3) return `${by} ${outlets.slice(0, -1).join(', ')} ${text.and} ${outlets[outlets.length - 1]}`;
+  return `${by} ${outlets.slice(0, 2).join(', ')} ${text.and} ${text.more(outlets.length - 2)}`;
+}
+
+function coverageView(story: Story, text: EditionText): CoverageView | undefined {
+  const c = story.coverage;
+  if (!c) return undefined;
+  const total = c.MX + c.US + c.INT;
+  if (total === 0) return undefined;
+  const oneSide = c.MX > 0 && c.US === 0 ? text.onlyMexico : c.US > 0 && c.MX === 0 ? text.onlyUs : undefined;
+  const label = (['MX', 'US', 'INT'] as const)
+    .filter((k) => c[k] > 0)
+    .map((k) => text.countries[k](c[k]))
+    .join(' · ');
+  return { MX: c.MX, US: c.US, INT: c.INT, total, oneSide, label };
+}
+
+/**
+ * The story as the edition's reader gets it: told by outlets in the reader's language when it has
+ * any (the story's `alternate`), else as it is, marked with the language it is in.
+ */
+function storyForEdition(story: Story, lang: Language): { headline: string; headlineUrl?: string; language: Language; summary: SummarySentence[] } {
+  if (story.language !== lang && story.alternate?.language === lang) return story.alternate;
+  return story;
 }
 
 function distinctOutlets(story: Story): string[] {
@@ -153,9 +209,22 @@ function viewSentences(summary: SummarySentence[]): { sentences: SentenceView[];
   return { sentences, sources: [...byKey.values()] };
 }
 
-function viewStory(story: Story, publicUrl: string): StoryView {
+function viewStory(story: Story, publicUrl: string, lang: Language, text: EditionText): StoryView {
   const outlets = distinctOutlets(story);
-  const { sentences, sources } = viewSentences(story.summary);
+  const told = storyForEdition(story, lang);
+  const { sentences, sources } = viewSentences(told.summary);
+  // Every outlet the line names links to its article: the story's own links first, then any
+  // sentence source or article of that outlet.
+  const urlOf = new Map<string, string>();
+  const offer = (outlet: string, url: string | undefined) => {
+    const key = clean(outlet).toLowerCase();
+    if (url && isHttpUrl(url) && !urlOf.has(key)) urlOf.set(key, url.trim());
+  };
+  for (const l of story.outletLinks ?? []) offer(l.outlet, l.url);
+  for (const a of story.articles) offer(a.outlet, a.url);
+  for (const s of sources) offer(s.outlet, s.url);
+  const named = outlets.slice(0, namedOutlets(outlets.length));
+  const headlineUrl = [told.headlineUrl, story.headlineUrl, story.articles[0]?.url].find((u): u is string => !!u && isHttpUrl(u));
   let continuing: StoryView['continuing'];
   if (story.continuesFrom) {
     const given = story.continuesFrom.url;
@@ -164,9 +233,14 @@ function viewStory(story: Story, publicUrl: string): StoryView {
   }
   return {
     id: story.id,
-    headline: clean(story.headline),
-    language: story.language,
-    outletsLine: outletsLine(outlets),
+    headline: clean(told.headline),
+    headlineUrl: headlineUrl?.trim(),
+    language: told.language,
+    languageNote: told.language === lang ? undefined : text.originalLanguage[told.language],
+    outletsLine: outletsLine(outlets, text),
+    outletLinks: named.map((outlet) => ({ outlet, url: urlOf.get(outlet.toLowerCase()) })),
+    moreOutlets: outlets.length - named.length,
+    coverage: coverageView(story, text),
     singleSource: outlets.length === 1,
     continuing,
     sentences,
@@ -181,44 +255,53 @@ function topStory(digest: Digest): Story | undefined {
   return best;
 }
 
-export function toViewModel(digest: Digest, ctx: ViewContext): DigestView {
+export function toViewModel(digest: Digest, ctx: ViewContext, lang: Language = 'en'): DigestView {
+  const text = EDITION_TEXT[lang];
   const publicUrl = trimSlash(ctx.publicUrl);
   const used = new Set<string>();
+  // The lead stories open the issue and are not repeated in their sections.
+  const byId = new Map(digest.themes.flatMap((t) => t.stories.map((s) => [s.id, s] as const)));
+  const leadIds = (digest.lead ?? []).filter((id) => byId.has(id));
+  const inLead = new Set(leadIds);
+  const lead = leadIds.map((id) => viewStory(byId.get(id)!, publicUrl, lang, text));
   const themes = digest.themes
+    .map((t) => ({ ...t, stories: t.stories.filter((s) => !inLead.has(s.id)) }))
     .filter((t) => t.stories.length > 0)
     .map((t) => ({
       id: t.id,
       anchor: anchorFor(t.id, used),
-      title: clean(t.title),
-      stories: t.stories.map((s) => viewStory(s, publicUrl)),
+      title: clean(lang === 'es' && t.titleEs ? t.titleEs : t.title),
+      stories: t.stories.map((s) => viewStory(s, publicUrl, lang, text)),
     }));
-  const storyCount = themes.reduce((n, t) => n + t.stories.length, 0);
+  const storyCount = lead.length + themes.reduce((n, t) => n + t.stories.length, 0);
   const top = topStory(digest);
+  const topView = top ? storyForEdition(top, lang) : undefined;
   const viewInBrowserUrl = `${publicUrl}/archive/${encodeURIComponent(digest.id)}`;
   return {
     id: digest.id,
-    title: clean(digest.title) || 'Frontera',
-    periodLabel: formatPeriod(digest.periodStart, digest.periodEnd),
+    lang,
+    text,
+    lead,
+    // The stored title is the English edition's; other editions name the issue in their language.
+    title: lang === 'en' ? clean(digest.title) || 'Frontera' : `${text.brand} · ${formatPeriod(digest.periodStart, digest.periodEnd, lang)}`,
+    periodLabel: formatPeriod(digest.periodStart, digest.periodEnd, lang),
     storyCount,
     outletCount: digest.outletCount,
-    countsLine: `${plural(storyCount, 'story', 'stories')} from ${plural(digest.outletCount, 'outlet', 'outlets')}`,
+    countsLine: text.counts(storyCount, digest.outletCount),
     editorNote: digest.editorNote?.trim() ? digest.editorNote.trim() : undefined,
     themes,
-    topHeadline: top ? clean(top.headline) : undefined,
+    topHeadline: topView ? clean(topView.headline) : undefined,
     viewInBrowserUrl,
     archiveUrl: ctx.archiveUrl ?? `${publicUrl}/archive`,
     postalAddress: clean(ctx.postalAddress),
     publicUrl,
-    ...missingSourcesNote(digest.missingSources),
+    ...missingSourcesNote(digest.missingSources, text),
   };
 }
 
-function missingSourcesNote(names: string[] | undefined): { missingSourcesNote?: string } {
+function missingSourcesNote(names: string[] | undefined, text: EditionText): { missingSourcesNote?: string } {
   const outlets = (names ?? []).map(clean).filter(Boolean);
   if (outlets.length === 0) return {};
-  const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} and ${outlets.at(-1)}`;
-  const one = outlets.length === 1;
-  return {
-    missingSourcesNote: `Missing this week: ${list}. ${one ? 'Its feed' : 'Their feeds'} failed every time we tried, so ${one ? 'its' : 'their'} coverage is not included.`,
-  };
+  const list = outlets.length === 1 ? outlets[0]! : `${outlets.slice(0, -1).join(', ')} ${text.and} ${outlets.at(-1)}`;
+  return { missingSourcesNote: text.missingSources(list, outlets.length === 1) };
 }

@@ -7,6 +7,7 @@ import { SmtpHealth } from '../pipeline/send-retry.ts';
 import { decideAutoSend } from '../pipeline/auto-send.ts';
 import { enqueueSend } from '../jobs/producers.ts';
 import type { App } from '../app.ts';
+import { returnPathAddress } from '../domain/return-path.ts';
 import { runJob } from './errors.ts';
 
 export interface SendDigestResult {
@@ -38,6 +39,8 @@ export function startSendWorker(app: App): Worker {
       retryBaseMs: env.SMTP_RETRY_BASE_MS,
       breakerThreshold: env.SEND_BREAKER_THRESHOLD,
     },
+    ...(app.confirmClaim ? { confirmClaim: app.confirmClaim } : {}),
+    ...(env.VERP ? { returnPath: (digestId: string, subscriberId: string) => returnPathAddress(app.returnPath, digestId, subscriberId) } : {}),
   };
   return new Worker(
     QUEUES.send,

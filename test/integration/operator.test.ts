@@ -93,7 +93,7 @@ describe('operator commands against a private Redis', () => {
       feedsNeverFetched: string[];
     };
     expect(Object.keys(status.queues).sort()).toEqual(['build', 'collect', 'send']);
-    // What the tests above left: Lucía and fresh@ confirmed, new@ pending, pend@ (removed) and gone@ unsubscribed.
+    // What the two tests above left: lucia and fresh confirmed, new pending, pend (removed) and gone unsubscribed.
     expect(status.subscribers).toMatchObject({ confirmed: 2, pending: 1, unsubscribed: 2, bounced: 0 });
     expect(status.lastIssue).toBeNull();
     // Nothing was collected in this Redis: no feed is "in use", every enabled one is summarised.

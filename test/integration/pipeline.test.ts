@@ -113,6 +113,10 @@ describe('the weekly digest, end to end', () => {
 
     const recipients = sink.messages.flatMap((m) => m.envelope.to).map((a) => a.toLowerCase()).sort();
     expect(recipients).toEqual(['ana@example.org', 'bob@example.com', 'carla@example.net']);
+    // Each message leaves with its own signed VERP return path (late bounces find their delivery).
+    const returnPaths = sink.messages.map((m) => m.envelope.from);
+    expect(new Set(returnPaths).size).toBe(3);
+    for (const rp of returnPaths) expect(rp).toMatch(/^bounces\+[a-z2-7]{30,}@frontera\.test$/);
 
     const mails: ParsedMail[] = await Promise.all(sink.messages.map((m) => simpleParser(m.raw)));
     for (const mail of mails) {

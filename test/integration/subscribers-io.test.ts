@@ -152,4 +152,21 @@ describe('forget', () => {
     expect(await store.findByEmail(gone.email)).toBeUndefined();
     expect(await store.getSuppression(suppressionHash(OPTS.secret, 'Gone-For-Good@example.org'))).toMatchObject({ reason: 'erased' });
   });
+
+  it('imports a file larger than one script call: the first row of an address wins, statuses are reported', async () => {
+    const rows = ['email,name,status', 'first@example.org,Early,pending'];
+    for (let i = 0; i < 1200; i++) rows.push(`bulk${i}@example.org,,confirmed`);
+    rows.push('FIRST@example.org,Late,confirmed');
+    const store = freshStore();
+    const gone = await store.upsertSubscriber({ email: 'bulk700@example.org', status: 'bounced' });
+    const result = await importSubscribers(store, rows.join('\n'), 'csv', OPTS);
+    expect(result).toMatchObject({ added: 1200, unchanged: 0, invalid: [] });
+    expect(result.duplicates).toEqual([{ line: 1203, first: 2 }]);
+    expect(result.suppressed).toEqual([{ line: 703, reason: 'already bounced' }]);
+    expect(await store.findByEmail('first@example.org')).toMatchObject({ name: 'Early', status: 'pending' });
+    expect((await store.getSubscriber(gone.id))?.status).toBe('bounced');
+    expect(await store.listSubscribers('confirmed')).toHaveLength(1199);
+    const again = await importSubscribers(store, rows.join('\n'), 'csv', OPTS);
+    expect(again).toMatchObject({ added: 0, unchanged: 1200 });
+  });
 });

@@ -25,7 +25,7 @@ function url(outlet: string, n: number): string {
 }
 
 /** A story with `sentences` summary sentences, each citing two outlets, from `outletCount` outlets. */
-export function makeStory(n: number, opts: Partial<Story> & { sentences?: number; outletCount?: number } = {}): Story {
+export function makeStory(n: number, opts: Partial<Story> & { sentences?: number; outletCount?: number; alternateLanguage?: false } = {}): Story {
   const language: Language = n % 4 === 3 ? 'es' : 'en';
   const pool = language === 'es' ? ES : EN;
   const outlets = OUTLETS.slice(0, opts.outletCount ?? 1 + (n % OUTLETS.length)).map((o, i) => OUTLETS[(i + n) % OUTLETS.length] ?? o);
@@ -43,8 +43,21 @@ export function makeStory(n: number, opts: Partial<Story> & { sentences?: number
     outlets,
     summary,
     articles: outlets.map((o, i) => ({ id: `art-${n}-${i}`, title: `Article ${n} by ${o}`, url: url(o, n), outlet: o, language, publishedAt: '2025-05-14T12:00:00Z' })),
+    headlineUrl: url(outlets[0]!, n),
+    outletLinks: outlets.map((o) => ({ outlet: o, url: url(o, n) })),
+    coverage: { MX: n % 3, US: (n + 1) % 3, INT: outlets.length - (n % 3) - ((n + 1) % 3) > 0 ? outlets.length - (n % 3) - ((n + 1) % 3) : 0 },
   };
-  const { sentences: _s, outletCount: _o, ...rest } = opts;
+  if (opts.alternateLanguage !== false && n % 2 === 0) {
+    const other: Language = language === 'es' ? 'en' : 'es';
+    const otherPool = other === 'es' ? ES : EN;
+    story.alternate = {
+      language: other,
+      headline: other === 'es' ? `México envía a 26 presuntos integrantes de cárteles a EU (${n})` : `Mexico hands 26 cartel suspects to the US (${n})`,
+      headlineUrl: url('Milenio', n),
+      summary: otherPool.slice(0, opts.sentences ?? 3).map((t) => sentence(t, other, [{ outlet: 'Milenio', url: url('Milenio', n) }])),
+    };
+  }
+  const { sentences: _s, outletCount: _o, alternateLanguage: _a, ...rest } = opts;
   return { ...story, ...rest };
 }
 
@@ -90,5 +103,5 @@ export function makeLargeDigest(): Digest {
     title,
     stories: Array.from({ length: 6 }, (_, i) => makeStory(t * 6 + i, { sentences: 3, outletCount: 2 + ((t + i) % 6) })),
   }));
-  return digestOf(themes, 31);
+  return { ...digestOf(themes, 31), lead: ['story-0', 'story-6', 'story-12', 'story-18'] };
 }

@@ -58,12 +58,19 @@ describe('composeDigest', () => {
     expect(composeDigest(input({ minRelevance: 99 }))).toBeUndefined();
   });
 
-  it('builds a draft with themes in topic order, other last, and empty themes dropped', () => {
+  it('builds a draft with themes ordered by their most important story, other last, and empty themes dropped', () => {
     const digest = composeDigest(input())!;
     expect(digest.title).toBe('Frontera weekly · 20–27 Nov 2026');
     expect(digest.status).toBe('draft');
     expect(digest.articleCount).toBe(16);
-    expect(digest.themes.map((t) => t.id)).toEqual(['extraditions', 'trade', 'security', 'other']);
+    expect(digest.themes.map((t) => t.id).sort()).toEqual(['extraditions', 'other', 'security', 'trade']);
+    expect(digest.themes.at(-1)!.id).toBe('other');
+    const firstScores = digest.themes.slice(0, -1).map((t) => t.stories[0]!.score);
+    expect(firstScores).toEqual([...firstScores].sort((a, b) => b - a));
+    // The lead: the best-ranked stories of the issue, most important first.
+    const all = digest.themes.flatMap((t) => t.stories).sort((a, b) => b.score - a.score);
+    expect(digest.lead!.length).toBeGreaterThanOrEqual(Math.min(3, all.length));
+    expect(digest.lead!.slice(0, 3)).toEqual(all.slice(0, 3).map((s) => s.id));
     const security = digest.themes.find((t) => t.id === 'security')!;
     expect(security.stories).toHaveLength(2);
     expect(security.stories[0]!.score).toBeGreaterThanOrEqual(security.stories[1]!.score);
@@ -74,7 +81,7 @@ describe('composeDigest', () => {
     expect(zambada.continuesFrom).toBeUndefined();
 
     const noTrade = composeDigest(input({ articles: fixtureArticles().filter((a) => !a.id.startsWith('tariff-')) }))!;
-    expect(noTrade.themes.map((t) => t.id)).toEqual(['extraditions', 'security', 'other']);
+    expect(noTrade.themes.map((t) => t.id).sort()).toEqual(['extraditions', 'other', 'security']);
   });
 
   it('caps stories per theme and overall, keeping the best ranked', () => {

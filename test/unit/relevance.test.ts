@@ -158,6 +158,6 @@ describe('scoreRelevance: matching rules', () => {
   });
 
   it('copes with empty input', () => {
-    expect(score('', '')).toEqual({ score: 0, relevant: false, matched: [], anchored: false });
+    expect(score('', '')).toEqual({ score: 0, relevant: false, matched: [], anchored: false, topical: 0, elsewhere: false });
   });
 });

@@ -78,7 +78,7 @@ describe('renderDigest', () => {
 
   it('marks Spanish text, single sources and continuing stories', async () => {
     const { html } = await rendered();
-    expect(html).toMatch(/<h3 lang="es">México entrega/);
+    expect(html).toMatch(/<h3 lang="es"><a href="[^"]+">México entrega/);
     expect(html).toMatch(/<p class="s" lang="es">La presidenta/);
     expect(html).toContain('Single source');
     expect(html).toContain('href="https://frontera.example/archive/2025-W19">Continuing from an earlier issue');

@@ -27,8 +27,8 @@ describe('assignTheme', () => {
       article('b', 'Extradition request filed', 'Lawyers object.'),
       article('c', 'Drones seen over Culiacán'),
     ];
-    // No single article decides it: extradition 2 vs drones 2 ties, the first listed theme wins …
-    expect(themeScores(story, topic)).toEqual([0, 2, 2]);
+    // No single article decides it: extradition 4 vs drones 4 (headline terms count twice) ties, the first listed theme wins …
+    expect(themeScores(story, topic)).toEqual([0, 4, 4]);
     expect(assignTheme(story, topic)).toBe('extraditions');
     // … and one more security article tips the story.
     expect(assignTheme([...story, article('d', 'Drone attack on a patrol')], topic)).toBe('security');
@@ -36,25 +36,30 @@ describe('assignTheme', () => {
 
   it('counts a term once per article however often it repeats', () => {
     const verbose = article('v', 'Tariff, tariff, tariff', 'The tariff news: tariff after tariff.');
-    expect(themeScores([verbose], topic)).toEqual([2, 0, 1]);
-    expect(themeScores([verbose, article('w', 'New tariff')], topic)).toEqual([4, 0, 2]);
+    expect(themeScores([verbose], topic)).toEqual([4, 0, 2]);
+    expect(themeScores([verbose, article('w', 'New tariff')], topic)).toEqual([8, 0, 4]);
   });
 
   it('matches whole words and phrases only, on folded text (accents, case, punctuation)', () => {
     expect(themeScores([article('a', 'Tariffs rise')], topic)).toEqual([0, 0, 0]);
-    expect(themeScores([article('b', 'Los ARANCELES del T-MEC')], topic)).toEqual([4, 0, 0]);
-    expect(themeScores([article('c', 'Segundo envío masivo')], topic)).toEqual([0, 1, 0]);
+    expect(themeScores([article('b', 'Los ARANCELES del T-MEC')], topic)).toEqual([8, 0, 0]);
+    expect(themeScores([article('c', 'Segundo envío masivo')], topic)).toEqual([0, 2, 0]);
     // A phrase needs its words in order and adjacent.
     expect(themeScores([article('d', 'A mass of prisoners; transfer later')], topic)).toEqual([0, 0, 0]);
-    expect(themeScores([article('e', 'A mass transfer.')], topic)).toEqual([0, 3, 0]);
+    expect(themeScores([article('e', 'A mass transfer.')], topic)).toEqual([0, 6, 0]);
     // A phrase at the very end of the text, and one whose first word also starts another phrase.
     expect(themeScores([article('f', 'The drone', 'Drone attack')], topic)).toEqual([0, 0, 2]);
+  });
+
+  it('counts a term in the headline twice: the headline states the subject, the summary adds details', () => {
+    expect(themeScores([article('h', 'Tariff talks', 'Officials also discussed drones.')], topic)).toEqual([4, 0, 4]);
+    expect(themeScores([article('s', 'Officials met', 'Tariff talks')], topic)).toEqual([2, 0, 1]);
   });
 
   it('sends a story that fits no theme, or fits too weakly, to the other section', () => {
     expect(assignTheme([article('a', 'World Cup stadium ready')], topic)).toBe('other');
     expect(assignTheme([article('b', 'The peso fell')], topic)).toBe('trade');
-    expect(assignTheme([article('b', 'The peso fell')], topic, { minScore: 2 })).toBe('other');
+    expect(assignTheme([article('b', 'The peso fell')], topic, { minScore: 3 })).toBe('other');
   });
 
   it('compiles each topic separately (no stale cache across topics)', () => {

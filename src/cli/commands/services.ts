@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/index.ts';
 import { upsertSchedules } from '../../jobs/schedules.ts';
 import { webDeps } from '../../web/deps.ts';
 import { buildServer } from '../../web/server.ts';
+import { startCompactionTimer } from '../../workers/compaction-timer.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { registerAdmin } from '../../web/admin/index.ts';
 import { UsageError } from '../context.ts';
@@ -35,9 +36,14 @@ export async function workerCommand(argv: string[]): Promise<number> {
     );
   }
   const workers = startWorkers(app);
+  // The report receiver runs here too when configured, so one process can do it all.
+  const inbound = env.INBOUND_PORT === undefined ? undefined : await (await import('./inbound.ts')).startInbound(app);
+  const stopCompaction = startCompactionTimer(app);
   app.logger.info({ redis: app.redisUrl.replace(/\/\/.*@/, '//***@'), queues: ['collect', 'build', 'send'] }, 'worker.started');
   const signal = await untilSignal();
   app.logger.info({ signal }, 'worker.stopping');
+  stopCompaction();
+  await inbound?.close();
   await workers.close();
   await app.close();
   return 0;

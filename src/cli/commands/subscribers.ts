@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { maskEmail } from '../../adapters/logger.ts';
 import { exportSubscribers, importSubscribers } from '../../adapters/subscribers-io.ts';
 import { isFrontError } from '../../domain/errors.ts';
-import { SubscriberStatus } from '../../domain/model.ts';
+import { Language, SubscriberStatus } from '../../domain/model.ts';
 import { readerMailJobs } from '../../jobs/producers.ts';
 import { addByOperator, forgetSubscriber, removeByOperator } from '../../pipeline/subscriber-admin.ts';
 import { UsageError, withApp } from '../context.ts';
 
-const USAGE = `usage: frontera subscribers add EMAIL [--name NAME] [--status confirmed|pending] [--resubscribe]
+const USAGE = `usage: frontera subscribers add EMAIL [--name NAME] [--status confirmed|pending] [--lang en|es] [--resubscribe]
        frontera subscribers list [--status STATUS] [--json]
        frontera subscribers remove EMAIL
        frontera subscribers forget EMAIL
@@ -29,10 +29,14 @@ export async function subscribersCommand(argv: string[]): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string' },
       resubscribe: { type: 'boolean' },
+      lang: { type: 'string' },
     },
   });
   const status = values.status === undefined ? undefined : SubscriberStatus.safeParse(values.status);
   if (status && !status.success) throw new UsageError(`--status must be one of ${SubscriberStatus.options.join(', ')}`);
+  const langArg = values.lang === undefined ? undefined : Language.safeParse(values.lang);
+  if (langArg && !langArg.success) throw new UsageError(`--lang must be one of ${Language.options.join(', ')}`);
+  const lang = langArg?.data;
   const format = values.format ?? undefined;
   if (format && format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
 
@@ -51,6 +55,7 @@ export async function subscribersCommand(argv: string[]): Promise<number> {
             ...(values.name === undefined ? {} : { name: values.name }),
             status: (status?.data as 'confirmed' | 'pending' | undefined) ?? 'confirmed',
             resubscribe: values.resubscribe === true,
+            ...(lang ? { lang } : {}),
           });
           const note = r.outcome === 'confirmation-queued' ? ' (confirmation email queued; the worker sends it)' : r.outcome === 'unchanged' ? ' (already there, unchanged)' : '';
           console.log(`${r.id} ${email} ${r.status}${note}`);
