@@ -7,7 +7,7 @@ import { PLACEHOLDERS } from '../templates/render.ts';
 import { SPLICED, variantsForBatch } from './digest-variants.ts';
 import { settleDigest } from './send-digest.ts';
 import { backoffMs, sleep, SmtpHealth, untilLedgerAnswers } from './send-retry.ts';
-import type { ClaimConfirmation, Clock, DeliveryLedger, DeliveryOutcome, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+import type { ClaimConfirmation, ClaimLease, ClaimResult, Clock, DeliveryLedger, DeliveryOutcome, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
 
 export interface SendPolicy {
   /** How long a claim holds without an outcome before it counts as uncertain. */
@@ -95,24 +95,39 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     result[outcome.state as 'sent' | 'failed' | 'bounced' | 'uncertain']++;
   };
 
+  /**
+   * The claim, and with replicas its confirmation (WAIT), as one unit. WAIT only vouches for the
+   * writes of the connection it runs on: after a failover the client is connected to the new
+   * primary, where a WAIT succeeds at once although our claim may never have got there. So when the
+   * confirmation fails or cannot be asked, the claim is made again (the same owner finds its own
+   * claim, or claims it anew on the new primary) and confirmed again.
+   */
+  const claimAndConfirm = async (subscriberId: string, lease: ClaimLease): Promise<{ claim: ClaimResult; confirmed?: ClaimConfirmation }> => {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const claim = await ledger('claim', () => store.claimDelivery(digestId, subscriberId, lease), { subscriberId });
+      if (!claim.claimed || !deps.confirmClaim) return { claim };
+      try {
+        const confirmed = await deps.confirmClaim();
+        if (confirmed.ok || attempt >= 3) return { claim, confirmed };
+      } catch (err) {
+        if (isFrontError(err) || Date.now() - started > policy.ledgerGiveUpMs) throw err;
+        await sleep(Math.min(2_000, 100 * 2 ** attempt));
+      }
+    }
+  };
+
   const deliverOne = async (subscriberId: string): Promise<void> => {
     const lease = { owner: `${CLAIM_OWNER}:${++claims}`, leaseMs: policy.leaseMs };
-    const claim = await ledger('claim', () => store.claimDelivery(digestId, subscriberId, lease), { subscriberId });
+    const { claim, confirmed } = await claimAndConfirm(subscriberId, lease);
     if (!claim.claimed) {
       result[claim.reason === 'paused' ? 'paused' : 'skipped']++;
       return;
     }
-    if (deps.confirmClaim) {
-      // With replicas: the claim must be on one before the message goes out, or a failover could
-      // forget it. WAIT again a couple of times before giving up on this delivery for this send.
-      let confirmed: ClaimConfirmation = { ok: false, detail: 'not confirmed' };
-      for (let i = 0; i < 3 && !confirmed.ok; i++) confirmed = await ledger('confirm', () => deps.confirmClaim!());
-      if (!confirmed.ok) {
-        // Not sent, so failing it is safe whichever way a failover goes; the next `send` retries it.
-        logger.warn({ digestId, subscriberId, error: confirmed.detail }, 'delivery.claim_unconfirmed');
-        return record(subscriberId, { state: 'failed', error: `claim not confirmed by a replica: ${confirmed.detail}`.slice(0, 300) });
-      }
-      return;
+    if (confirmed && !confirmed.ok) {
+      // Not sent, so failing it is safe whichever way a failover goes; the next `send` retries it.
+      logger.warn({ digestId, subscriberId, error: confirmed.detail }, 'delivery.claim_unconfirmed');
+      return record(subscriberId, { state: 'failed', error: `claim not confirmed by a replica: ${confirmed.detail}`.slice(0, 300) });
     }
     // The claim brings the address and language back; an older ledger script may not.
     const who = claim.email ? { email: claim.email, lang: claim.lang } : await ledger('subscriber', () => store.getSubscriber(subscriberId));
