@@ -211,8 +211,11 @@ export function scoreRelevance(input: RelevanceInput, topic: TopicConfig): Relev
     anchorMentionsInSummary += rule.summary;
   }
 
-  const anchored = anchorInTitle || anchorMentionsInSummary >= 2;
-  const anchorFactor = anchored ? 1 : anchorMentionsInSummary === 1 ? PASSING_MENTION_FACTOR : 0;
+  // A headline that names another country and not Mexico says whose story it is ("U.S. tariffs on
+  // China take effect"): Mexico in its summary, however often, is a comparison, a mention in passing.
+  const aboutElsewhere = elsewhereInTitle && !anchorInTitle;
+  const anchored = anchorInTitle || (anchorMentionsInSummary >= 2 && !aboutElsewhere);
+  const anchorFactor = anchored ? 1 : anchorMentionsInSummary >= 1 && !aboutElsewhere ? PASSING_MENTION_FACTOR : 0;
   const score = round2(Math.max(0, termScore * anchorFactor - negativeScore));
   const topical = round2(Math.max(0, subjectScore - negativeScore));
   const elsewhere = elsewhereNamed && !mexicoNamed;

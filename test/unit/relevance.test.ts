@@ -161,3 +161,28 @@ describe('scoreRelevance: matching rules', () => {
     expect(score('', '')).toEqual({ score: 0, relevant: false, matched: [], anchored: false, topical: 0, elsewhere: false });
   });
 });
+
+describe('scoreRelevance: whose story the headline says it is', () => {
+  const withElsewhere: TopicConfig = { ...topic, elsewhere: ['china', 'chinese', 'canada'] };
+
+  it('a headline about another country is not anchored by Mexico in its summary, however often', () => {
+    const r = scoreRelevance(
+      { title: 'Tariff of 10% on China takes effect at midnight', summary: 'Mexico was spared the tariff; Mexico and its border were not part of the tariff deadline.' },
+      withElsewhere,
+    );
+    expect(r.anchored).toBe(false);
+    expect(r.score).toBe(0);
+    // It names Mexico, so its story may still pull it in (story-relevance.ts), unlike one that never does.
+    expect(r.elsewhere).toBe(false);
+    expect(r.topical).toBeGreaterThan(0);
+  });
+
+  it('the same summary under a headline naming Mexico counts in full', () => {
+    const r = scoreRelevance(
+      { title: 'Tariff of 10% on Mexico and China takes effect at midnight', summary: 'Mexico was not spared the tariff.' },
+      withElsewhere,
+    );
+    expect(r.anchored).toBe(true);
+    expect(r.relevant).toBe(true);
+  });
+});
