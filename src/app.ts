@@ -64,6 +64,18 @@ export function userAgent(publicUrl: string): string {
   return `FronteraDigest/0.1 (+${publicUrl}; weekly news digest)`;
 }
 
+/** The fetcher's settings, shared by the app and `feeds check` (which runs without Redis). */
+export function fetcherOptions(env: AppConfig['env']) {
+  return {
+    timeoutMs: env.FETCH_TIMEOUT_MS,
+    maxBytes: env.FETCH_MAX_BYTES,
+    maxRedirects: env.FETCH_MAX_REDIRECTS,
+    userAgent: userAgent(env.PUBLIC_URL),
+    allowPrivate: env.FETCH_ALLOW_PRIVATE,
+    minHostIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+  };
+}
+
 export async function createApp(
   config: AppConfig,
   opts: { logger?: Logger; backoffMs?: number; defaultLogLevel?: string } = {},
@@ -106,12 +118,7 @@ export async function createApp(
     store,
     queues,
     fetcher: createHttpFetcher({
-      timeoutMs: env.FETCH_TIMEOUT_MS,
-      maxBytes: env.FETCH_MAX_BYTES,
-      maxRedirects: env.FETCH_MAX_REDIRECTS,
-      userAgent: userAgent(env.PUBLIC_URL),
-      allowPrivate: env.FETCH_ALLOW_PRIVATE,
-      minHostIntervalMs: env.FETCH_HOST_INTERVAL_MS,
+      ...fetcherOptions(env),
       hostGate: createRedisHostGate(redis, env.REDIS_PREFIX, {
         minIntervalMs: env.FETCH_HOST_INTERVAL_MS,
         maxWaitMs: 60_000,

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
 import { isSentinelUrl, sentinelOptions } from './redis-sentinel.ts';
+import { redactCredentials } from '../domain/urls.ts';
 
 /**
  * One place that knows how Frontera talks to Redis. BullMQ workers block on BRPOPLPUSH-style calls
@@ -38,21 +39,12 @@ export async function probeRedis(url: string, timeoutMs = 3000): Promise<void> {
     await client.ping();
   } catch (err) {
     const cause = (lastError ?? (err as Error)).message || String(err);
-    throw new FrontError('REDIS_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)}: ${cause}`, { permanent: true });
+    throw new FrontError('REDIS_UNREACHABLE', `cannot reach Redis at ${redactCredentials(url)}: ${cause}`, { permanent: true });
   } finally {
     client.disconnect();
   }
 }
 
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(unparseable URL)';
-  }
-}
 
 /**
  * Connection options (not a client) for BullMQ, so that each Queue, Worker and QueueEvents opens

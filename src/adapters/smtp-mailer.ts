@@ -3,7 +3,8 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import { FrontError } from '../domain/errors.ts';
 import type { Mailer, OutgoingMessage } from '../pipeline/ports.ts';
-import { classifySmtpError, redactUrl, type DataStage } from './smtp-replies.ts';
+import { redactCredentials } from '../domain/urls.ts';
+import { classifySmtpError, type DataStage } from './smtp-replies.ts';
 import { installFastDataStream } from './smtp-data-stream.ts';
 
 export { classifySmtpError, type DataStage };
@@ -106,9 +107,9 @@ export function createSmtpMailer(opts: { url: string; poolSize: number; from: st
         const e = err as { code?: string; message?: string };
         const reason = e.message ?? String(err);
         if (e.code === 'EAUTH' || e.code === 'ENOAUTH') {
-          throw new FrontError('SMTP_ERROR', `the SMTP server at ${redactUrl(opts.url)} refused the login: ${reason}`, { permanent: true });
+          throw new FrontError('SMTP_ERROR', `the SMTP server at ${redactCredentials(opts.url)} refused the login: ${reason}`, { permanent: true });
         }
-        throw new FrontError('SMTP_UNREACHABLE', `cannot reach the SMTP server at ${redactUrl(opts.url)}: ${reason}`, { permanent: true });
+        throw new FrontError('SMTP_UNREACHABLE', `cannot reach the SMTP server at ${redactCredentials(opts.url)}: ${reason}`, { permanent: true });
       }
     },
     async close() {

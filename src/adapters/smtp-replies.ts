@@ -73,13 +73,3 @@ export function classifySmtpError(err: unknown, stage: DataStage): FrontError {
   return fail('SMTP_ERROR', true);
 }
 
-/** smtp://user:secret@host:587 → smtp://user:***@host:587, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(unparseable URL)';
-  }
-}

@@ -119,3 +119,14 @@ function canonicalize(input: string, base: string | undefined, depth: number): s
 export function urlHash(url: string): string {
   return createHash('sha1').update(url, 'utf8').digest('hex').slice(0, 16);
 }
+
+/** smtp://user:secret@host:587 → smtp://user:***@host:587: a URL fit for messages and logs. */
+export function redactCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createFeedParser } from '../../adapters/feed-parser.ts';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
-import { userAgent } from '../../app.ts';
+import { fetcherOptions } from '../../app.ts';
 import { normalizeItem } from '../../domain/articles.ts';
 import { describeError } from '../../domain/errors.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -21,14 +21,7 @@ export async function feedsCommand(argv: string[]): Promise<number> {
     const url = positionals[0];
     if (!url) throw new UsageError('feeds check needs a URL');
     const { env } = config;
-    const fetcher = createHttpFetcher({
-      timeoutMs: env.FETCH_TIMEOUT_MS,
-      maxBytes: env.FETCH_MAX_BYTES,
-      maxRedirects: env.FETCH_MAX_REDIRECTS,
-      userAgent: userAgent(env.PUBLIC_URL),
-      allowPrivate: env.FETCH_ALLOW_PRIVATE,
-      minHostIntervalMs: env.FETCH_HOST_INTERVAL_MS,
-    });
+    const fetcher = createHttpFetcher(fetcherOptions(env));
     try {
       const fetched = await fetcher.fetchFeed(url, {});
       if (fetched.status !== 'ok') throw new Error('unexpected 304 without validators');
