@@ -20,6 +20,8 @@ export function webDeps(app: App, overrides: Partial<WebDeps> = {}): WebDeps {
     ...(env.DISPOSABLE_DOMAINS_FILE ? { blockedDomains: loadDomainList(env.DISPOSABLE_DOMAINS_FILE) } : {}),
     themes: [...topic.themes.map((t) => ({ id: t.id, title: t.title })), topic.otherTheme],
     schedule: { cron: env.DIGEST_CRON, tz: env.DIGEST_TZ },
+    // Every issue is rendered in both editions (templates/editions), so readers may choose.
+    languages: ['en', 'es'],
     logger: false,
     ...overrides,
   };

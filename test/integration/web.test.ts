@@ -284,15 +284,17 @@ describe('preferences from a signed link', () => {
     const token = signToken(STACK_SECRET, 'preferences', sub.id);
     const page = await (await fetch(`${s.base}/preferences?token=${token}`)).text();
     expect(page).toContain('value="border-migration" checked');
-    // One edition language today: the field appears only once a bilingual edition is offered.
-    expect(page).not.toContain('name="lang"');
+    // Every issue has an English and a Spanish edition, so the reader may choose.
+    expect(page).toContain('name="lang" value="en" checked');
+    expect(page).toContain('name="lang" value="es"');
     expect(page).toContain('/unsubscribe?token=');
 
-    const save = await postForm('/preferences', `token=${token}&themes=border-migration&themes=fentanyl-trafficking&pause=4`);
+    const save = await postForm('/preferences', `token=${token}&themes=border-migration&themes=fentanyl-trafficking&pause=4&lang=es`);
     expect(save.status).toBe(200);
     expect(await save.text()).toContain('Saved.');
     const stored = await s.app.store.getSubscriber(sub.id);
     expect(stored!.themes).toBe('border-migration,fentanyl-trafficking');
+    expect(stored!.lang).toBe('es');
     const weeks = (Date.parse(stored!.pausedUntil!) - Date.now()) / (7 * 86_400_000);
     expect(weeks).toBeGreaterThan(3.9);
     expect(weeks).toBeLessThan(4.1);
@@ -301,7 +303,7 @@ describe('preferences from a signed link', () => {
       [`token=${token}&pause=keep`, 'Choose at least one theme'],
       [`token=${token}&themes=nope&pause=keep`, 'Unknown theme'],
       [`token=${token}&themes=border-migration&pause=20`, 'between 2 and 8 weeks'],
-      [`token=${token}&themes=border-migration&pause=keep&lang=es`, 'not offered'],
+      [`token=${token}&themes=border-migration&pause=keep&lang=fr`, 'not offered'],
       [`token=${token}&token=${token}&themes=border-migration`, 'more than once'],
     ] as const) {
       const res = await postForm('/preferences', body);
