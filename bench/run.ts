@@ -8,17 +8,19 @@ import { benchStartup } from './startup.bench.ts';
 /**
  * `npm run bench`: prints medians and ratios against baselines measured in the same run. The
  * machine is shared and noisy, so nothing here passes or fails on time. `npm run bench -- build`
- * runs one section (build, render, send, collect, startup, bulk).
+ * runs one section (build, render, send, collect, startup, bulk); `npm run bench -- send --100k`
+ * adds the 100,000-subscriber send.
  */
+const args = process.argv.slice(2);
 const sections: Record<string, () => Promise<void>> = {
   build: benchBuild,
   render: benchRender,
-  send: benchSend,
+  send: () => benchSend(args),
   collect: benchCollect,
   startup: benchStartup,
   bulk: benchBulk,
 };
-const wanted = process.argv.slice(2).filter((a) => a in sections);
+const wanted = args.filter((a) => a in sections);
 console.log(`Frontera benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length ? wanted : Object.keys(sections)) {
   console.log(`\n== ${name}`);

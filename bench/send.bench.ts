@@ -1,134 +1,123 @@
-import { Redis } from 'ioredis';
-import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
+import { existsSync } from 'node:fs';
+import { createRedis } from '../src/adapters/redis-connection.ts';
 import { createRedisStore } from '../src/adapters/redis-store.ts';
-import { createSmtpMailer } from '../src/adapters/smtp-mailer.ts';
-import { sendBatch } from '../src/pipeline/send-batch.ts';
-import { renderDigest } from '../src/templates/render.ts';
-import { PLACEHOLDERS } from '../src/templates/personalize.ts';
+import { signToken } from '../src/domain/tokens.ts';
+import { buildRaw, prepareMime } from '../src/templates/mime.ts';
+import { PLACEHOLDERS, renderDigest } from '../src/templates/render.ts';
 import { makeLargeDigest } from '../test/unit/digest-fixture.ts';
-import { startRedis } from '../test/helpers/redis-server.ts';
+import { startAofRedis } from '../test/helpers/redis-aof.ts';
 import { fmt } from './lib.ts';
+import { frontera, smtpSourceRate, SMTP_SINK, SMTP_SOURCE, startPostfixSink, timeSendCommand, type CommandRun } from './send-rig.ts';
 
-const N = 10_000;
-const BASELINE_N = 2_000;
-const BATCH = 100;
-const CONCURRENCY = 2;
-const POOL = 5;
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-
-/** An SMTP server on loopback that accepts and discards, so the sink's memory is not measured. */
-async function startCountingSmtp(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, cb) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        count++;
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.server.address();
-  return {
-    url: `smtp://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
-    count: () => count,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
-function trackPeakRss(): () => number {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss);
-  };
-}
+// SMTP connections, and smtp-source's sessions: both sides get the same concurrency.
+const POOL = 10;
 
 /**
- * The production send path (ledger claim in Redis → splice into the pre-encoded message → pooled
- * SMTP → ledger outcome) for 10,000 subscribers, against the baseline of nodemailer composing each
- * message itself (what sendBatch avoided), measured in the same run on 2,000 messages.
+ * `npm run bench -- send [--100k]`: the whole `frontera send ID` command (a child process: BullMQ
+ * queue, Redis ledger with AOF, MIME encoded once and spliced with each subscriber's unsubscribe
+ * link, pooled SMTP) into postfix's smtp-sink, against smtp-source into the same sink at the same
+ * message size, measured in the same run. With --100k it also sends to 100,000 subscribers for
+ * the first-message time and the memory ratio.
  */
-export async function benchSend(): Promise<void> {
-  const redis = await startRedis();
-  const smtp = await startCountingSmtp();
-  const client = new Redis(redis.url);
-  const store = createRedisStore(client, 'bench');
-  const mailer = createSmtpMailer({ url: smtp.url, poolSize: POOL, from: 'Frontera <digest@frontera.example>' });
+export async function benchSend(args: string[] = []): Promise<void> {
+  if (!existsSync(SMTP_SINK)) {
+    console.log(`  skipped: ${SMTP_SINK} is missing (apt-get install postfix gives smtp-sink and smtp-source)`);
+    return;
+  }
+  const sizes = args.includes('--100k') ? [10_000, 100_000] : [10_000];
+  const redis = await startAofRedis();
+  const sink = await startPostfixSink();
+  const client = createRedis(redis.url);
   try {
-    const ids: string[] = [];
-    for (let i = 0; i < N; i++) ids.push((await store.upsertSubscriber({ email: `reader${i}@example.org`, status: 'confirmed' })).id);
     const base = makeLargeDigest();
     const rendered = await renderDigest(base, { publicUrl: 'https://frontera.example', postalAddress: 'Apartado Postal 123, CDMX' });
-    const runs: { ms: number; peakMb: number }[] = [];
-    for (let run = 0; run < 3; run++) {
-      const digestId = `d_bench_${run}`;
-      await store.saveDigest({ ...base, id: digestId }, rendered);
-      await store.freezeAudience(digestId, ids);
-      const deps = {
-        store,
-        mailer,
-        clock: { now: () => new Date() },
-        logger: quiet,
-        mail: { from: 'Frontera <digest@frontera.example>', publicUrl: 'https://frontera.example', secret: 's'.repeat(40) },
-        cache: new Map(),
-        concurrency: POOL,
-      };
-      const batches: string[][] = [];
-      for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
-      const rssBefore = process.memoryUsage().rss;
-      const peak = trackPeakRss();
-      const t0 = performance.now();
-      // CONCURRENCY batch jobs in flight, as the send worker runs them.
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < batches.length) await sendBatch(deps, digestId, batches[next++]!);
-        }),
-      );
-      runs.push({ ms: performance.now() - t0, peakMb: (peak() - rssBefore) / 1e6 });
-    }
-    const sorted = [...runs].sort((a, b) => a.ms - b.ms);
-    const median = sorted[1]!;
-    console.log(`send ${N.toLocaleString()} messages (Redis ledger + pooled SMTP ×${POOL}, ${CONCURRENCY} batch jobs of ${BATCH}, ${POOL} deliveries in flight each):`);
-    console.log(`  median ${fmt(median.ms)} → ${Math.round((N / median.ms) * 1000)} messages/s (runs ${runs.map((r) => fmt(r.ms)).join(', ')})`);
-    console.log(`  peak RSS growth during a run: ${Math.max(...runs.map((r) => r.peakMb)).toFixed(0)} MB (process RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB)`);
+    const size = sampleSize(rendered);
+    const env = (prefix: string) => ({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, SMTP_URL: sink.url, SMTP_POOL_SIZE: String(POOL), LOG_LEVEL: 'silent' });
+    const results = new Map<number, CommandRun>();
+    // Each run is its own issue, a week after the last: windows of issues readers got never overlap.
+    let week = 0;
+    const issue = (id: string) => {
+      week++;
+      const shift = (iso: string) => new Date(Date.parse(iso) + week * 8 * 86_400_000).toISOString();
+      return { ...base, id, periodStart: shift(base.periodStart), periodEnd: shift(base.periodEnd) };
+    };
+    let duplicates = 0;
+    let twoWorkers: { one: number; two: number } | undefined;
+    const ceilings: number[] = [];
 
-    // Baseline: nodemailer builds every message from html/text (no ledger), same pool, same server.
-    const transport = nodemailer.createTransport({ url: smtp.url, pool: true, maxConnections: POOL, maxMessages: 1000 } as never);
-    const t0 = performance.now();
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: POOL * 2 }, async () => {
-        while (sent < BASELINE_N) {
-          const i = sent++;
-          const url = `https://frontera.example/unsubscribe?token=${i}`;
-          await transport.sendMail({
-            from: 'Frontera <digest@frontera.example>',
-            to: `reader${i}@example.org`,
-            subject: rendered.subject,
-            html: rendered.html.split(PLACEHOLDERS.unsubscribeUrl).join(url),
-            text: rendered.text.split(PLACEHOLDERS.unsubscribeUrl).join(url),
-            headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-          });
-        }
-      }),
-    );
-    const baselineMs = performance.now() - t0;
-    transport.close();
-    const baselineRate = (BASELINE_N / baselineMs) * 1000;
-    console.log(`  baseline, nodemailer composing each message (no ledger), ${BASELINE_N.toLocaleString()} messages: ${Math.round(baselineRate)} messages/s`);
-    console.log(`  ratio splice path / baseline: ${((N / median.ms) * 1000 / baselineRate).toFixed(2)}× the throughput (server accepted ${smtp.count().toLocaleString()} in all)`);
+    for (const n of sizes) {
+      const prefix = `bench${n}`;
+      const store = createRedisStore(client, prefix);
+      for (let i = 0; i < n; i += 500) {
+        await Promise.all(Array.from({ length: Math.min(500, n - i) }, (_, j) => store.upsertSubscriber({ email: `reader${i + j}@example.org`, status: 'confirmed' })));
+      }
+      const runs: CommandRun[] = [];
+      for (let run = 0; run < (n <= 10_000 ? 3 : 1); run++) {
+        const digestId = `d_bench_${n}_${run}`;
+        await store.saveDigest(issue(digestId), rendered);
+        // The ceiling is measured right before each run: on a shared machine the load drifts.
+        if (n === 10_000 && existsSync(SMTP_SOURCE)) ceilings.push(await smtpSourceRate(sink.port, 10_000, size, POOL));
+        const before = sink.messages();
+        const r = await timeSendCommand(store, digestId, n, env(prefix));
+        if (r.exit !== 0) throw new Error(`send exited with ${r.exit}: ${r.stderr.slice(-500)}`);
+        // Each message has one recipient: more messages at the sink than sent deliveries are duplicates.
+        await new Promise((res) => setTimeout(res, 300));
+        duplicates += sink.messages() - before - (await store.deliveryCounts(digestId)).sent;
+        runs.push(r);
+      }
+      const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+      results.set(n, median);
+      console.log(
+        `send ${n.toLocaleString()} × ${(size / 1024).toFixed(0)} KB (whole \`frontera send\` command): median ${fmt(median.ms)} → ` +
+          `${Math.round((n / median.ms) * 1000)} messages/s; steady ${Math.round(median.steadyRate)}/s; first message after ${fmt(median.firstMs)} ` +
+          `(${fmt(median.firstMs - median.planMs)} after the send job started planning); ` +
+          `peak RSS ${median.peakRssMb.toFixed(0)} MB (runs ${runs.map((r) => fmt(r.ms)).join(', ')})`,
+      );
+
+      if (n === 10_000) {
+        // A second worker process (`frontera worker`) sharing the same queue.
+        const worker = frontera(['worker', '--no-schedules'], env(prefix));
+        await new Promise((res) => setTimeout(res, 3000));
+        const digestId = `d_bench_${n}_two`;
+        await store.saveDigest(issue(digestId), rendered);
+        const before = sink.messages();
+        const r = await timeSendCommand(store, digestId, n, env(prefix));
+        worker.kill('SIGTERM');
+        await new Promise((res) => setTimeout(res, 300));
+        duplicates += sink.messages() - before - (await store.deliveryCounts(digestId)).sent;
+        twoWorkers = { one: (n / median.ms) * 1000, two: (n / r.ms) * 1000 };
+        console.log(`  two worker processes: ${fmt(r.ms)} → ${Math.round(twoWorkers.two)} messages/s, ${(twoWorkers.two / twoWorkers.one).toFixed(2)}× one`);
+      }
+    }
+    console.log(`  duplicates at the sink in all runs: ${duplicates}`);
+
+    const ten = results.get(10_000)!;
+    if (ceilings.length) {
+      const ceiling = [...ceilings].sort((a, b) => a - b)[Math.floor(ceilings.length / 2)]!;
+      const rate = (10_000 / ten.ms) * 1000;
+      console.log(`  smtp-source, ${POOL} sessions, 10,000 × ${size} bytes into the same sink, before each run: median ${Math.round(ceiling)} messages/s (${ceilings.map(Math.round).join(', ')})`);
+      console.log(`  whole command / smtp-source: ${((rate / ceiling) * 100).toFixed(0)} % (steady state ${((ten.steadyRate / ceiling) * 100).toFixed(0)} %)`);
+    } else {
+      console.log(`  smtp-source baseline skipped: ${SMTP_SOURCE} is missing`);
+    }
+    const hundred = results.get(100_000);
+    if (hundred) {
+      console.log(
+        `  100,000 vs 10,000: peak RSS ${(hundred.peakRssMb / ten.peakRssMb).toFixed(2)}×; first message after ${fmt(hundred.firstMs)} ` +
+          `(${fmt(hundred.firstMs - hundred.planMs)} after planning started)`,
+      );
+    }
+    else console.log('  (add --100k for the 100,000-subscriber run: first-message time and memory ratio)');
   } finally {
-    await mailer.close();
     client.disconnect();
-    await smtp.close();
+    await sink.stop();
     await redis.stop();
   }
+}
+
+/** The size of one real message: the digest encoded once, spliced for one subscriber. */
+function sampleSize(rendered: { subject: string; html: string; text: string }): number {
+  const mime = prepareMime({ from: 'Frontera <digest@frontera.example>', ...rendered, placeholders: [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.email] });
+  const url = `https://frontera.example/unsubscribe?token=${signToken('s'.repeat(40), 'unsubscribe', 'sub_0123456789')}`;
+  return buildRaw(mime, { [PLACEHOLDERS.unsubscribeUrl]: url, [PLACEHOLDERS.email]: 'reader1@example.org' }, { to: 'reader1@example.org', messageId: '<x@frontera.example>', date: new Date(), extra: { 'List-Unsubscribe': `<${url}>` } }).length;
 }

@@ -9,7 +9,7 @@ import { createHttpFetcher } from './adapters/http-fetcher.ts';
 import { createLogger } from './adapters/logger.ts';
 import { createOutboxMailer } from './adapters/outbox-mailer.ts';
 import { ensurePrivateRedis } from './adapters/private-redis.ts';
-import { assertNoEviction, bullmqConnection, createRedis } from './adapters/redis-connection.ts';
+import { assertNoEviction, bullmqConnection, createRedis, probeRedis } from './adapters/redis-connection.ts';
 import { createRedisStore } from './adapters/redis-store.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import type { AppConfig } from './config/index.ts';
@@ -72,7 +72,15 @@ export async function createApp(
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL ?? opts.defaultLogLevel ?? 'info');
   mkdirSync(config.dataDir, { recursive: true });
   const redisUrl = env.REDIS_URL ?? (await ensurePrivateRedis(config.dataDir)).url;
+  await probeRedis(redisUrl);
   const redis = createRedis(redisUrl);
+  // Reconnects (Redis restarting mid-send) are retried by the callers; note the cause once.
+  let lastRedisError = '';
+  redis.on('error', (err: Error) => {
+    if (err.message !== lastRedisError) logger.warn({ error: err.message }, 'redis.error');
+    lastRedisError = err.message;
+  });
+  redis.on('ready', () => (lastRedisError = ''));
   await assertNoEviction(redis);
   const store = createRedisStore(redis, env.REDIS_PREFIX);
   // BullMQ gets connection options, not a client: it opens (and closes) its own connections.
@@ -89,7 +97,7 @@ export async function createApp(
   const waitReplicas = env.REDIS_WAIT_REPLICAS ?? (isSentinelUrl(redisUrl) ? 1 : 0);
   const outboxDir = env.SMTP_URL ? undefined : join(config.dataDir, 'outbox');
   const mailer = env.SMTP_URL
-    ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO })
+    ? createSmtpMailer({ url: env.SMTP_URL, poolSize: env.SMTP_POOL_SIZE, from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, timeoutMs: env.SMTP_TIMEOUT_MS })
     : createOutboxMailer(outboxDir!, { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO });
   return {
     config,

@@ -63,6 +63,7 @@ export function createOutboxMailer(dir: string, opts: { from?: string; replyTo?:
       await writeEml(envelope.to, messageId, raw);
       return { messageId };
     },
+    async verify() {},
     async close() {},
   };
 }

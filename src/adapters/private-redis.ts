@@ -53,7 +53,10 @@ export async function ensurePrivateRedis(dataDir: string): Promise<PrivateRedis>
         '--daemonize', 'yes',
         '--dir', dir,
         '--appendonly', 'yes',
-        '--appendfsync', 'everysec',
+        // always: a claim must be on disk before its reply, or a Redis crash can forget claims
+        // already acted on (with everysec, a busy disk delays the write past the reply by up to
+        // 2 s) and the next send mails those readers again.
+        '--appendfsync', 'always',
         '--save', '',
         '--maxmemory-policy', 'noeviction',
         '--pidfile', join(dir, 'redis.pid'),

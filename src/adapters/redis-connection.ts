@@ -16,7 +16,42 @@ export function createRedis(url: string, opts: { forBullmq?: boolean } = {}): Re
   if (opts.forBullmq) {
     return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
-  return new Redis(url, { maxRetriesPerRequest: 3 });
+  // Auto-pipelining: the claims and outcomes of the deliveries in flight at once leave in one
+  // write instead of one syscall each (a tenth of the send path's CPU without it).
+  return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+}
+
+/**
+ * One connection attempt, no retries, before anything else opens a connection: a wrong or dead
+ * REDIS_URL becomes one error naming the URL and the cause, instead of every client's reconnect
+ * loop printing "Unhandled error event" traces, or a failed CONFIG GET read as an eviction policy.
+ */
+export async function probeRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const once = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false };
+  const client = isSentinelUrl(url)
+    ? new Redis({ ...sentinelOptions(url), ...once, sentinelRetryStrategy: () => null })
+    : new Redis(url, once);
+  let lastError: Error | undefined;
+  client.on('error', (err: Error) => (lastError = err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    const cause = (lastError ?? (err as Error)).message || String(err);
+    throw new FrontError('REDIS_UNREACHABLE', `cannot reach Redis at ${redactRedisUrl(url)}: ${cause}`, { permanent: true });
+  } finally {
+    client.disconnect();
+  }
+}
+
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable URL)';
+  }
 }
 
 /**

@@ -43,6 +43,10 @@ export function redisKeys(prefix: string) {
     audience: (digestId: string) => `${p}delivery:${digestId}:audience`,
     deliveries: (digestId: string) => `${p}delivery:${digestId}:records`,
     deliveryCounts: (digestId: string) => `${p}delivery:${digestId}:counts`,
+    /** sorted set subscriber id → lease expiry (ms) of every delivery in `sending` */
+    deliveryLeases: (digestId: string) => `${p}delivery:${digestId}:leases`,
+    /** hash { consecutive, trippedAt, reason }: the policy-rejection circuit breaker of a send */
+    deliveryBreaker: (digestId: string) => `${p}delivery:${digestId}:breaker`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,123 +1,150 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { FrontError } from '../domain/errors.ts';
-import { Delivery, DeliveryState } from '../domain/model.ts';
-import type { ClaimResult, DeliveryLedger } from '../pipeline/ports.ts';
+import { Delivery, DeliveryState, Language } from '../domain/model.ts';
+import type { ClaimLease, ClaimResult, DeliveryLedger } from '../pipeline/ports.ts';
 import { defineScript, type RedisKeys } from './redis-keys.ts';
+import { CLAIM_LUA, EXPIRE_LUA, FREEZE_CHUNK_LUA, RECORD_LUA, RENEW_LUA, REQUEUE_LUA } from './redis-ledger-scripts.ts';
 
 /**
  * The ledger, not the queue, decides whether a message goes out (BullMQ is at-least-once). Every
- * transition is one script, so a stalled job re-run alongside its original can never both win.
- * Per-digest counters are kept in the same scripts, so deliveryCounts stays O(1) at 100k.
+ * transition is one script (redis-ledger-scripts.ts), so a stalled job re-run alongside its
+ * original can never both win.
  */
 
-/** KEYS: frozen marker, audience set, records hash, counts hash. ARGV: now, digestId, ids… */
-const FREEZE_LUA = `
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
-for i = 3, #ARGV do
-  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
-    redis.call('HSET', KEYS[3], ARGV[i], cjson.encode({digestId = ARGV[2], subscriberId = ARGV[i],
-      state = 'pending', attempts = 0, updatedAt = ARGV[1]}))
-    redis.call('HINCRBY', KEYS[4], 'pending', 1)
-  end
-end
-return 1`;
-
-/**
- * KEYS: audience, records, counts, subscriber hash. ARGV: subscriberId, now.
- * The subscriber's status is read here, inside the claim, so an unsubscribe that lands a second
- * before the send is still honoured.
- */
-const CLAIM_LUA = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return {'not-in-audience'} end
-local raw = redis.call('HGET', KEYS[2], ARGV[1])
-if not raw then return {'not-in-audience'} end
-local rec = cjson.decode(raw)
-if rec.state ~= 'pending' and rec.state ~= 'failed' then return {'already-claimed', rec.state} end
-if redis.call('HGET', KEYS[4], 'status') ~= 'confirmed' then
-  -- Unsubscribed, bounced or removed since the audience froze: settle the delivery as skipped so
-  -- the digest can still be marked sent.
-  redis.call('HINCRBY', KEYS[3], rec.state, -1)
-  redis.call('HINCRBY', KEYS[3], 'skipped', 1)
-  rec.state = 'skipped'
-  rec.updatedAt = ARGV[2]
-  redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(rec))
-  return {'unsubscribed', 'skipped'}
-end
-redis.call('HINCRBY', KEYS[3], rec.state, -1)
-redis.call('HINCRBY', KEYS[3], 'sending', 1)
-rec.state = 'sending'
-rec.attempts = rec.attempts + 1
-rec.updatedAt = ARGV[2]
-redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(rec))
-return {'claimed'}`;
-
-/**
- * KEYS: records, counts. ARGV: subscriberId, state, now, messageId, error, subscriberPrefix,
- * statusPrefix. From `sending` (or `uncertain`, when an operator reconciles); recording the state
- * a delivery already has is a no-op so a retried recordOutcome is harmless.
- */
-const RECORD_LUA = `
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then return {'missing'} end
-local rec = cjson.decode(raw)
-if rec.state == ARGV[2] then return {'ok'} end
-if rec.state ~= 'sending' and rec.state ~= 'uncertain' then return {'bad-state', rec.state} end
-redis.call('HINCRBY', KEYS[2], rec.state, -1)
-redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-rec.state = ARGV[2]
-rec.updatedAt = ARGV[3]
-if ARGV[4] ~= '' then rec.messageId = ARGV[4] end
-if ARGV[5] ~= '' then rec.error = ARGV[5] else rec.error = nil end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(rec))
-if ARGV[2] == 'bounced' then
-  local key = ARGV[6] .. ARGV[1]
-  local old = redis.call('HGET', key, 'status')
-  if old and old ~= 'bounced' then
-    redis.call('SREM', ARGV[7] .. old, ARGV[1])
-    redis.call('SADD', ARGV[7] .. 'bounced', ARGV[1])
-    redis.call('HSET', key, 'status', 'bounced', 'updatedAt', ARGV[3])
-  end
-end
-return {'ok'}`;
+const DEFAULT_LEASE_MS = 120_000;
+/** How long a planner waits for another planner's freeze before taking it over (idempotently). */
+const FREEZE_TAKEOVER_MS = 30_000;
+const EXPIRED_LEASE_ERROR =
+  'lease expired while sending: the process stopped between the claim and the SMTP outcome, so the server may or may not have accepted it';
 
 export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger {
-  const freeze = defineScript(redis, 'fronteraFreezeAudience', FREEZE_LUA);
+  const freezeChunk = defineScript(redis, 'fronteraFreezeChunk', FREEZE_CHUNK_LUA);
   const claim = defineScript(redis, 'fronteraClaimDelivery', CLAIM_LUA);
+  const renew = defineScript(redis, 'fronteraRenewLease', RENEW_LUA);
   const record = defineScript(redis, 'fronteraRecordOutcome', RECORD_LUA);
+  const expire = defineScript(redis, 'fronteraExpireLeases', EXPIRE_LUA);
+  const requeue = defineScript(redis, 'fronteraRequeueFailed', REQUEUE_LUA);
+  const statusPrefix = k.subscribersByStatus('' as never);
+
+  const addChunk = async (digestId: string, ids: string[], pausedBefore?: Date): Promise<string[]> =>
+    ids.length === 0
+      ? []
+      : ((await freezeChunk.run([k.audience(digestId), k.deliveries(digestId), k.deliveryCounts(digestId)], [
+          new Date().toISOString(),
+          digestId,
+          k.subscriberPrefix,
+          pausedBefore ? pausedBefore.toISOString() : '',
+          ...ids,
+        ])) as string[]);
+
+  /**
+   * Streams the confirmed subscribers into the audience in chunks (SSCAN, one script per chunk),
+   * so 100,000 ids are never held in one Lua call or one array. The marker says whether the
+   * freeze finished; whoever set it first does the freezing.
+   */
+  async function freezeConfirmed(digestId: string, onChunk: (ids: string[]) => Promise<void>, opts: { chunkSize?: number; pausedBefore?: Date } = {}) {
+    const chunkSize = opts.chunkSize ?? 1000;
+    const marker = k.audienceFrozen(digestId);
+    let won = (await redis.set(marker, `freezing ${Date.now()}`, 'NX')) === 'OK';
+    if (!won) {
+      const deadline = Date.now() + FREEZE_TAKEOVER_MS;
+      while (((await redis.get(marker)) ?? '').startsWith('freezing') && Date.now() < deadline) await sleep(100);
+      // Still unfinished: its planner died mid-freeze. Adding ids again is a no-op, so take over.
+      won = ((await redis.get(marker)) ?? '').startsWith('freezing');
+    }
+    if (won) {
+      let cursor = '0';
+      do {
+        const [next, ids] = await redis.sscan(k.subscribersByStatus('confirmed'), cursor, 'COUNT', chunkSize);
+        cursor = next;
+        const added = await addChunk(digestId, ids, opts.pausedBefore);
+        if (added.length) await onChunk(added);
+      } while (cursor !== '0');
+      await redis.set(marker, 'frozen');
+    }
+    return { frozenNow: won, audience: await redis.scard(k.audience(digestId)) };
+  }
+
+  /** Puts `failed` back to `pending` and hands every pending id to onChunk (HSCAN, no decoding). */
+  async function requeuePending(digestId: string, onChunk: (ids: string[]) => Promise<void>, chunkSize = 1000) {
+    const seen = new Set<string>();
+    let requeued = 0;
+    let cursor = '0';
+    do {
+      const [next, flat] = await redis.hscan(k.deliveries(digestId), cursor, 'COUNT', chunkSize);
+      cursor = next;
+      const pending: string[] = [];
+      const failed: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        const id = flat[i]!;
+        if (seen.has(id)) continue;
+        const value = flat[i + 1]!;
+        if (value.includes('"state":"pending"')) pending.push(id);
+        else if (value.includes('"state":"failed"')) failed.push(id);
+        else continue;
+        seen.add(id);
+      }
+      if (failed.length) {
+        const done = (await requeue.run([k.deliveries(digestId), k.deliveryCounts(digestId)], [new Date().toISOString(), ...failed])) as string[];
+        requeued += done.length;
+        pending.push(...done);
+      }
+      if (pending.length) await onChunk(pending);
+    } while (cursor !== '0');
+    return { requeued, pending: seen.size };
+  }
 
   async function audience(digestId: string): Promise<string[]> {
-    // Sorted so every caller (and every batch of the fan-out) sees the same order.
     return (await redis.smembers(k.audience(digestId))).sort();
   }
 
+  const leaseArgs = (lease: ClaimLease) => {
+    const until = Date.now() + lease.leaseMs;
+    return [new Date(until).toISOString(), until] as const;
+  };
+
   return {
     async freezeAudience(digestId, subscriberIds) {
-      await freeze.run(
-        [k.audienceFrozen(digestId), k.audience(digestId), k.deliveries(digestId), k.deliveryCounts(digestId)],
-        [new Date().toISOString(), digestId, ...subscriberIds],
-      );
+      if ((await redis.set(k.audienceFrozen(digestId), 'freezing', 'NX')) === 'OK') {
+        for (let i = 0; i < subscriberIds.length; i += 1000) await addChunk(digestId, subscriberIds.slice(i, i + 1000));
+        await redis.set(k.audienceFrozen(digestId), 'frozen');
+      }
       return audience(digestId);
     },
-
+    freezeConfirmed,
+    requeuePending,
     audience,
 
-    async claimDelivery(digestId, subscriberId) {
-      const [verdict, state] = (await claim.run(
-        [k.audience(digestId), k.deliveries(digestId), k.deliveryCounts(digestId), k.subscriber(subscriberId)],
-        [subscriberId, new Date().toISOString()],
-      )) as [string, string?];
-      if (verdict === 'claimed') return { claimed: true };
-      const result: ClaimResult = {
-        claimed: false,
-        reason: verdict as 'already-claimed' | 'not-in-audience' | 'unsubscribed',
-      };
+    async claimDelivery(digestId, subscriberId, lease = { owner: randomBytes(8).toString('hex'), leaseMs: DEFAULT_LEASE_MS }) {
+      const reply = (await claim.run(
+        [
+          k.audience(digestId),
+          k.deliveries(digestId),
+          k.deliveryCounts(digestId),
+          k.subscriber(subscriberId),
+          k.deliveryLeases(digestId),
+          k.deliveryBreaker(digestId),
+        ],
+        [subscriberId, new Date().toISOString(), lease.owner, ...leaseArgs(lease)],
+      )) as [string, string?, string?];
+      const [verdict, state] = reply;
+      if (verdict === 'claimed') {
+        const lang = Language.safeParse(reply[2]);
+        return { claimed: true, ...(state ? { email: state } : {}), ...(lang.success ? { lang: lang.data } : {}) };
+      }
+      const result: ClaimResult = { claimed: false, reason: verdict as 'already-claimed' | 'not-in-audience' | 'unsubscribed' | 'paused' };
       if (state !== undefined) result.state = DeliveryState.parse(state);
       return result;
     },
 
+    async renewLease(digestId, subscriberId, lease) {
+      return (await renew.run([k.deliveries(digestId), k.deliveryLeases(digestId)], [subscriberId, lease.owner, ...leaseArgs(lease)])) === 1;
+    },
+
     async recordOutcome(digestId, subscriberId, outcome) {
       const [verdict, state] = (await record.run(
-        [k.deliveries(digestId), k.deliveryCounts(digestId)],
+        [k.deliveries(digestId), k.deliveryCounts(digestId), k.deliveryLeases(digestId), k.deliveryBreaker(digestId)],
         [
           subscriberId,
           DeliveryState.parse(outcome.state),
@@ -125,7 +152,9 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
           outcome.messageId ?? '',
           outcome.error ?? '',
           k.subscriberPrefix,
-          k.subscribersByStatus('' as never),
+          statusPrefix,
+          outcome.policy ? '1' : '0',
+          outcome.tripAfter ?? 10,
         ],
       )) as [string, string?];
       if (verdict === 'ok') return;
@@ -139,13 +168,44 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
       );
     },
 
+    async expireLeases(digestId) {
+      let total = 0;
+      for (;;) {
+        const n = (await expire.run([k.deliveries(digestId), k.deliveryCounts(digestId), k.deliveryLeases(digestId)], [
+          Date.now(),
+          new Date().toISOString(),
+          EXPIRED_LEASE_ERROR,
+        ])) as number;
+        total += n;
+        if (n < 500) return total;
+      }
+    },
+
+    async nextLeaseExpiry(digestId) {
+      const [, score] = await redis.zrange(k.deliveryLeases(digestId), 0, 0, 'WITHSCORES');
+      return score === undefined ? undefined : new Date(Number(score));
+    },
+
+    async sendBreaker(digestId) {
+      const h = await redis.hgetall(k.deliveryBreaker(digestId));
+      return {
+        consecutive: Number(h.consecutive ?? 0),
+        ...(h.trippedAt ? { trippedAt: h.trippedAt } : {}),
+        ...(h.reason ? { reason: h.reason } : {}),
+      };
+    },
+
+    async resumeSend(digestId) {
+      return (await redis.del(k.deliveryBreaker(digestId))) === 1;
+    },
+
     async getDelivery(digestId, subscriberId) {
       const raw = await redis.hget(k.deliveries(digestId), subscriberId);
-      return raw ? Delivery.parse(JSON.parse(raw)) : undefined;
+      return raw ? parseDelivery(raw) : undefined;
     },
 
     async listDeliveries(digestId, state) {
-      const all = (await redis.hvals(k.deliveries(digestId))).map((raw) => Delivery.parse(JSON.parse(raw)));
+      const all = (await redis.hvals(k.deliveries(digestId))).map(parseDelivery);
       return (state ? all.filter((d) => d.state === state) : all).sort((a, b) => a.subscriberId.localeCompare(b.subscriberId));
     },
 
@@ -156,4 +216,14 @@ export function createDeliveryLedger(redis: Redis, k: RedisKeys): DeliveryLedger
       return counts;
     },
   };
+}
+
+function parseDelivery(raw: string): Delivery {
+  // `owner` is the claim's private token; it stays in Redis.
+  const { owner: _owner, ...rest } = JSON.parse(raw) as Record<string, unknown>;
+  return Delivery.parse(rest);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

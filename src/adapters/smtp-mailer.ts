@@ -1,8 +1,12 @@
 import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
-import type { NodemailerError, SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import { FrontError } from '../domain/errors.ts';
 import type { Mailer, OutgoingMessage } from '../pipeline/ports.ts';
+import { classifySmtpError, redactUrl, type DataStage } from './smtp-replies.ts';
+import { installFastDataStream } from './smtp-data-stream.ts';
+
+export { classifySmtpError, type DataStage };
 
 /**
  * Mailer over a pooled nodemailer SMTP transport. smtp-server (and many real MTAs) delay their
@@ -18,8 +22,6 @@ import type { Mailer, OutgoingMessage } from '../pipeline/ports.ts';
  * writes the terminating "<CRLF>.<CRLF>" (`readableEnded`). nodemailer's pool uses the same
  * `readableDidRead` test to decide when a message may be requeued on another connection.
  */
-
-export type DataStage = 'before-data' | 'in-data' | 'after-data';
 
 interface StageTracker {
   stream?: Readable;
@@ -37,52 +39,9 @@ function stageOf(tracker: StageTracker): DataStage {
   return stream.readableEnded ? 'after-data' : 'in-data';
 }
 
-// RCPT replies that mean "this mailbox will not take mail", as opposed to policy/relay refusals.
-const MAILBOX_CODES = new Set([550, 551, 553]);
-// Sender-side enhanced codes (bad sender address/system) must not suppress the recipient.
-const SENDER_DETAILS = new Set(['7', '8']);
-// Failures of the connection itself: nothing reached the server, so a retry is safe.
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROXY', 'EMAXLIMIT', 'EABORT']);
-
-/** Maps a nodemailer error and the stage it happened in onto Frontera's error codes. */
-export function classifySmtpError(err: unknown, stage: DataStage): FrontError {
-  const e = (err ?? {}) as NodemailerError;
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  const detail = `${e.code ?? 'UNKNOWN'}${e.command ? ` (${e.command})` : ''}: ${message}`;
-  const rc = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-
-  if (rc !== undefined && rc >= 400) {
-    // A reply is a definite answer, whatever the stage: the message was not accepted.
-    if (rc < 500 || rc === 503) {
-      // 503 is "bad sequence of commands": the session's fault, not the message's (RFC 5321 4.2.1).
-      return new FrontError('SMTP_TRANSIENT', detail, { cause: err });
-    }
-    const enhanced = /^\d{3}[ -]5\.(\d{1,3})\.(\d{1,3})\b/.exec(e.response ?? '');
-    const mailboxByEnhanced =
-      enhanced?.[1] === '1' && !SENDER_DETAILS.has(enhanced[2] ?? '') && e.command !== 'MAIL FROM';
-    if ((e.command === 'RCPT TO' && MAILBOX_CODES.has(rc)) || mailboxByEnhanced) {
-      return new FrontError('SMTP_MAILBOX_UNAVAILABLE', detail, { permanent: true, cause: err });
-    }
-    return new FrontError('SMTP_ERROR', detail, { permanent: true, cause: err });
-  }
-  if (stage === 'after-data') {
-    // No reply after the whole message was sent: it may have been accepted. Never resend this
-    // automatically; the ledger records it as uncertain for an operator.
-    return new FrontError('SMTP_CONNECTION_LOST', detail, { permanent: true, cause: err });
-  }
-  if (e.code === 'EENVELOPE' && /recipient/i.test(message)) {
-    // nodemailer refused the address before talking to the server (syntax): it will never work.
-    return new FrontError('SMTP_MAILBOX_UNAVAILABLE', detail, { permanent: true, cause: err });
-  }
-  if ((e.code !== undefined && CONNECTION_CODES.has(e.code)) || stage === 'in-data') {
-    return new FrontError('SMTP_TRANSIENT', detail, { cause: err });
-  }
-  // Configuration and API errors (EAUTH without a reply, ENOAUTH, ECONFIG, EENVELOPE for the
-  // sender…) will fail the same way next time.
-  return new FrontError('SMTP_ERROR', detail, { permanent: true, cause: err });
-}
-
-export function createSmtpMailer(opts: { url: string; poolSize: number; from: string; replyTo?: string }): Mailer {
+export function createSmtpMailer(opts: { url: string; poolSize: number; from: string; replyTo?: string; timeoutMs?: number }): Mailer {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  installFastDataStream();
   const transporter = nodemailer.createTransport({
     url: opts.url,
     pool: true,
@@ -92,10 +51,12 @@ export function createSmtpMailer(opts: { url: string; poolSize: number; from: st
     // The pool requeues a message only when not a byte of it was sent (a reused connection the
     // server had dropped), which cannot duplicate it. Bounded so a flapping server fails fast.
     maxRequeues: 2,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    // socketTimeout stays at nodemailer's 10 minutes: RFC 5321 4.5.3.2 gives the server that long
-    // to answer the final dot, and giving up earlier turns a delivery into an uncertain one.
+    connectionTimeout: Math.min(15_000, timeoutMs),
+    greetingTimeout: Math.min(15_000, timeoutMs),
+    // RFC 5321 4.5.3.2 allows a server 10 minutes to answer the final dot, but a delivery's lease
+    // (DELIVERY_LEASE_MS) must outlast one whole transaction, or a live send could be declared
+    // uncertain. Giving up after SMTP_TIMEOUT_MS turns that rare slow reply into `uncertain`.
+    socketTimeout: timeoutMs,
   });
 
   transporter.use('stream', (mail, done) => {
@@ -134,8 +95,21 @@ export function createSmtpMailer(opts: { url: string; poolSize: number; from: st
       });
     },
     async sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string) {
-      await send({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
+      // messageId: the raw message has its own; without it nodemailer generates one to discard.
+      await send({ envelope: { from: envelope.from, to: [envelope.to] }, raw, messageId });
       return { messageId };
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        const reason = e.message ?? String(err);
+        if (e.code === 'EAUTH' || e.code === 'ENOAUTH') {
+          throw new FrontError('SMTP_ERROR', `the SMTP server at ${redactUrl(opts.url)} refused the login: ${reason}`, { permanent: true });
+        }
+        throw new FrontError('SMTP_UNREACHABLE', `cannot reach the SMTP server at ${redactUrl(opts.url)}: ${reason}`, { permanent: true });
+      }
     },
     async close() {
       transporter.close();

@@ -11,5 +11,18 @@ export const EXIT = {
   USAGE: 2,
   /** Partial success: some feeds failed, some deliveries failed or are uncertain. */
   PARTIAL: 3,
+  /** The send is paused by its circuit breaker (a run of policy rejections); `send ID --resume`. */
+  PAUSED: 4,
+  /** Redis cannot be reached at REDIS_URL. */
+  REDIS_UNREACHABLE: 5,
+  /** The SMTP server cannot be reached at SMTP_URL (or refused the login). */
+  SMTP_UNREACHABLE: 6,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Exit code for an error that escaped a command, by its stable code. */
+export function exitCodeForError(code: string): ExitCode {
+  if (code === 'REDIS_UNREACHABLE') return EXIT.REDIS_UNREACHABLE;
+  if (code === 'SMTP_UNREACHABLE') return EXIT.SMTP_UNREACHABLE;
+  return EXIT.FAILED;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/errors.ts';
 import { describeError } from '../domain/errors.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT, exitCodeForError } from './exit-codes.ts';
 import { COMMANDS, topLevelHelp, type CommandSpec } from './registry.ts';
 import { didYouMean } from './suggest.ts';
 import { UsageError } from './usage-error.ts';
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const { code: errorCode, message } = describeError(err);
     console.error(`frontera ${name}: ${errorCode}: ${message}`);
-    return EXIT.FAILED;
+    return exitCodeForError(errorCode);
   }
 }
 

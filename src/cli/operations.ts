@@ -4,6 +4,9 @@ import type { CollectResult } from '../pipeline/collect-feed.ts';
 import type { BuildResult } from '../pipeline/build-digest.ts';
 import type { BatchResult } from '../pipeline/send-batch.ts';
 import type { SendDigestResult } from '../workers/send-worker.ts';
+import { finishSend, type SendOutcome } from '../pipeline/send-digest.ts';
+import type { SendBreaker } from '../pipeline/ports.ts';
+import { untilLedgerAnswers } from '../pipeline/send-retry.ts';
 import type { DeliveryState } from '../domain/model.ts';
 import { bar, type Progress } from './progress.ts';
 import { waitForJobs } from './wait.ts';
@@ -86,44 +89,100 @@ export async function buildNow(
 }
 
 export interface SendSummary {
-  jobId: string;
+  jobId?: string;
   audience?: number;
-  batches?: BatchResult[];
+  outcome?: SendOutcome;
   failedBatches?: number;
   counts?: Record<DeliveryState, number>;
   error?: string;
+  /** What the command should exit with (EXIT in exit-codes.ts). */
+  exitCode: ExitCode;
 }
 
-/** 0 when every delivery of the audience was accepted; 3 when some were not; 1 when the send failed. */
+/** The exit code a send earned (EXIT in exit-codes.ts): sendNow decides it from the ledger. */
 export function sendOutcomeCode(s: SendSummary): ExitCode {
-  if (s.error) return EXIT.FAILED;
-  const c = s.counts;
-  if (!c) return EXIT.OK;
-  const notAccepted = c.failed + c.bounced + c.uncertain + c.pending + c.sending + (s.failedBatches ?? 0);
-  if (notAccepted === 0) return EXIT.OK;
-  return c.sent > 0 ? EXIT.PARTIAL : EXIT.FAILED;
+  return s.exitCode;
 }
 
-export async function sendNow(app: App, digestId: string, progress: Progress, wait = true, actor = cliActor()): Promise<SendSummary> {
-  const job = await enqueueSend(app.queues, digestId, actor);
-  if (!wait) return { jobId: job.id! };
-  progress.update('send', 'freezing audience…');
-  const [planned] = await waitForJobs<SendDigestResult>(app.queues.send, [job.id!]);
-  if (planned!.state === 'failed') {
-    progress.done(`send: failed: ${planned!.error}`);
-    return { jobId: job.id!, error: planned!.error };
+/**
+ * Sends and follows the send to its end: the batches, then any delivery still in flight (its
+ * lease decides), then the digest's status from the ledger. A paused send needs `resume`.
+ */
+export async function sendNow(
+  app: App,
+  digestId: string,
+  progress: Progress,
+  wait = true,
+  opts: { resume?: boolean; actor?: string } = {},
+): Promise<SendSummary> {
+  const breaker = await app.store.sendBreaker(digestId);
+  if (breaker.trippedAt && !opts.resume) {
+    progress.done(pausedNote(digestId, breaker));
+    return { exitCode: EXIT.PAUSED };
   }
-  const { audience, batchJobIds } = planned!.value!;
-  const results = await waitForJobs<BatchResult>(app.queues.send, batchJobIds, async () => {
-    const counts = await app.store.deliveryCounts(digestId);
-    const settled = counts.sent + counts.bounced + counts.uncertain + counts.failed + counts.skipped;
-    progress.update('send', `${bar(settled, audience)} (sent ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed})`);
-  });
-  const counts = await app.store.deliveryCounts(digestId);
-  const failedBatches = results.filter((r) => r.state === 'failed').length;
+  // A dead SMTP server is one clear error before anything is claimed (exit 6).
+  await app.mailer.verify?.();
+  if (breaker.trippedAt && (await app.store.resumeSend(digestId))) progress.line(`send: circuit breaker of ${digestId} cleared; resuming`);
+  const ledger = <T>(call: () => Promise<T>) => untilLedgerAnswers(call, { logger: app.logger, what: 'send.follow', giveUpMs: 120_000 });
+  let audience = 0;
+  let failedBatches = 0;
+  let jobId = '';
+  // A second round covers deliveries another `send` running at the same moment had planned but
+  // not claimed when our batches ended (its batches may have died with it).
+  for (let round = 0; round < 3; round++) {
+    const job = await enqueueSend(app.queues, digestId, opts.actor ?? cliActor());
+    jobId = job.id!;
+    if (!wait) return { jobId, exitCode: EXIT.OK };
+    progress.update('send', 'freezing audience…');
+    const [planned] = await waitForJobs<SendDigestResult>(app.queues.send, [jobId]);
+    if (planned!.state === 'failed') {
+      progress.done(`send: failed: ${planned!.error}`);
+      return { jobId, error: planned!.error, exitCode: EXIT.FAILED };
+    }
+    const plan = planned!.value!;
+    audience = plan.audience;
+    if (plan.expired) progress.line(`send: ${plan.expired} deliveries whose lease ran out while sending are now uncertain`);
+    if (plan.requeued) progress.line(`send: retrying ${plan.requeued} failed deliveries`);
+    const results = await waitForJobs<BatchResult>(app.queues.send, plan.batchJobIds, async () => {
+      // Progress only: a Redis hiccup must not end a send that its batches are riding out.
+      const counts = await app.store.deliveryCounts(digestId).catch(() => undefined);
+      if (!counts) return;
+      const settled = counts.sent + counts.bounced + counts.uncertain + counts.failed + counts.skipped;
+      progress.update('send', `${bar(settled, audience)} (sent ${counts.sent}, bounced ${counts.bounced}, failed ${counts.failed})`);
+    });
+    failedBatches += results.filter((r) => r.state === 'failed').length;
+    const counts = await ledger(() => app.store.deliveryCounts(digestId));
+    if (counts.pending === 0 || (await ledger(() => app.store.sendBreaker(digestId))).trippedAt) break;
+  }
+  const outcome = await ledger(() => finishSend(app.store, digestId, {
+    clock: app.clock,
+    logger: app.logger,
+    onWait: (n, until) => progress.update('send', `waiting for ${n} deliveries still marked sending (their lease ends ${until?.toISOString() ?? 'soon'})`),
+  }));
+  const { counts, status } = outcome;
   progress.done(
-    `send: digest ${digestId}: audience ${audience}; accepted by the SMTP server ${counts.sent}, bounced ${counts.bounced}, ` +
-      `failed ${counts.failed}, uncertain ${counts.uncertain}, skipped (left the list) ${counts.skipped}${failedBatches ? `; ${failedBatches} batch jobs gave up` : ''}`,
+    `send: digest ${digestId} ${status ?? 'still sending'}: audience ${audience}; accepted by the SMTP server ${counts.sent}, bounced ${counts.bounced}, ` +
+      `failed ${counts.failed}, uncertain ${counts.uncertain}, skipped (left the list) ${counts.skipped}` +
+      `${counts.pending ? `, pending ${counts.pending}` : ''}${failedBatches ? `; ${failedBatches} batch jobs gave up` : ''}`,
   );
-  return { jobId: job.id!, audience, batches: results.flatMap((r) => (r.value ? [r.value] : [])), failedBatches, counts };
+  if (counts.uncertain) {
+    progress.line(
+      `  ! ${counts.uncertain} uncertain: the SMTP server may have accepted them. Check its log, then ` +
+        `\`frontera deliveries resolve ${digestId} EMAIL --as sent|failed\` (list: \`frontera deliveries list ${digestId} --state uncertain\`)`,
+    );
+  }
+  if (counts.failed) {
+    progress.line(`  ! ${counts.failed} failed: \`frontera send ${digestId}\` again retries only those (list: \`frontera deliveries list ${digestId} --state failed\`)`);
+  }
+  if (outcome.breaker.trippedAt) progress.line(`  ! ${pausedNote(digestId, outcome.breaker)}`);
+  const exitCode: ExitCode =
+    status === 'paused' ? EXIT.PAUSED : status === 'sent' && !failedBatches ? EXIT.OK : status === 'sent' ? EXIT.FAILED : EXIT.PARTIAL;
+  return { jobId, audience, outcome, counts, failedBatches, exitCode };
+}
+
+function pausedNote(digestId: string, breaker: SendBreaker): string {
+  return (
+    `send: ${digestId} is paused by its circuit breaker since ${breaker.trippedAt} after a run of policy rejections ` +
+    `(last: ${breaker.reason ?? 'unknown'}). Fix the cause (blocklisted IP, SPF/DKIM/DMARC, sender address), then \`frontera send ${digestId} --resume\``
+  );
 }

@@ -50,14 +50,17 @@ Exit: 0 a draft was built or already exists, or the week was empty (said so); 1 
     group: 'Pipeline',
     synopsis: 'send DIGEST_ID [--to EMAIL | --test]',
     summary: 'send to confirmed subscribers (exactly once each); --to / --test send proof copies',
-    help: `usage: frontera send DIGEST_ID [--no-wait]
+    help: `usage: frontera send DIGEST_ID [--no-wait] [--resume]
        frontera send DIGEST_ID --to EMAIL     one test copy, outside the ledger
        frontera send DIGEST_ID --test         test copies to REVIEWER_EMAILS
 Sends the digest to every confirmed subscriber, each exactly once (a draft is approved first; a
-held or discarded digest is refused). An issue already sent says so; failed deliveries are retried.
+held or discarded digest is refused). An issue already sent says so; run again, it retries only
+the failed deliveries and reports the uncertain ones. --resume resumes a send paused by its
+circuit breaker (a run of policy refusals such as 550 5.7.1).
 ${NO_WAIT}
-Exit: 0 every delivery accepted, 3 some failed/bounced/uncertain, 1 the send failed, 2 usage.`,
-    options: ['to', 'test', 'no-wait', 'help'],
+Exit: 0 every delivery sent, bounced or skipped; 3 failed or uncertain remain; 4 paused by the
+circuit breaker; 5 Redis unreachable; 6 SMTP server unreachable; 1 the send failed; 2 usage.`,
+    options: ['to', 'test', 'no-wait', 'resume', 'help'],
     load: async () => (await import('./commands/pipeline.ts')).sendCommand,
   },
   run: {

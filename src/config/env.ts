@@ -101,6 +101,12 @@ export const EnvSchema = z.object({
   FETCH_HOST_INTERVAL_MS: int(0, 600_000).default(1000),
   SEND_BATCH_SIZE: int(1, 1000).default(100),
   SEND_CONCURRENCY: int(1, 32).default(2),
+  /** A claimed delivery's lease: longer than one SMTP transaction with its timeouts and retries. */
+  DELIVERY_LEASE_MS: int(500, 3_600_000).default(120_000),
+  SMTP_TIMEOUT_MS: int(1000, 600_000).default(60_000),
+  SMTP_RETRY_ATTEMPTS: int(1, 10).default(4),
+  SMTP_RETRY_BASE_MS: int(10, 600_000).default(2_000),
+  SEND_BREAKER_THRESHOLD: int(1, 100_000).default(10),
   /** VERP: each message's envelope sender is BOUNCE_LOCAL_PART+TOKEN@BOUNCE_DOMAIN (signed token). */
   VERP: bool.default(true),
   /** Unset: the domain of MAIL_FROM. */

@@ -28,6 +28,10 @@ export type ErrorCode =
   | 'SMTP_TRANSIENT'
   | 'SMTP_CONNECTION_LOST'
   | 'SMTP_ERROR'
+  | 'SMTP_POLICY_REJECTED'
+  | 'SMTP_REJECTED'
+  | 'SMTP_UNREACHABLE'
+  | 'REDIS_UNREACHABLE'
   | 'REDIS_EVICTION_POLICY';
 
 export class FrontError extends Error {

@@ -108,8 +108,10 @@ export type Story = z.infer<typeof Story>;
 /**
  * draft → approved → sending → sent; an editor may hold a draft (no automatic send until it is
  * approved again) or discard it (never sent; its window is free for another build).
+ * `partially_sent`: the send finished with failed or uncertain deliveries left (a new `send` retries
+ * the failed); `paused`: the circuit breaker stopped the send after a run of policy rejections.
  */
-export const DigestStatus = z.enum(['draft', 'approved', 'held', 'discarded', 'sending', 'sent']);
+export const DigestStatus = z.enum(['draft', 'approved', 'held', 'discarded', 'sending', 'sent', 'partially_sent', 'paused']);
 export type DigestStatus = z.infer<typeof DigestStatus>;
 
 export const Digest = z.object({
@@ -192,6 +194,8 @@ export const Delivery = z.object({
   updatedAt: z.string(),
   messageId: z.string().optional(),
   error: z.string().optional(),
+  /** While `sending`: until when the claim holds; an expired lease becomes `uncertain`. */
+  leaseUntil: z.string().optional(),
   /** What a later bounce, delay notice or complaint said about this delivery (inbound receiver). */
   report: z.string().optional(),
   reportedAt: z.string().optional(),

@@ -22,13 +22,14 @@ export async function enqueueSendBatches(
   sendJobId: string,
   digestId: string,
   batches: string[][],
+  firstIndex = 0,
 ): Promise<Job<SendBatchPayload>[]> {
   if (batches.length === 0) return [];
   return queues.send.addBulk(
-    batches.map((subscriberIds, batch) => ({
+    batches.map((subscriberIds, i) => ({
       name: JOB_NAMES.sendBatch,
-      data: { digestId, batch, subscriberIds },
-      opts: { jobId: batchJobId(sendJobId, batch) },
+      data: { digestId, batch: firstIndex + i, subscriberIds },
+      opts: { jobId: batchJobId(sendJobId, firstIndex + i) },
     })),
   );
 }

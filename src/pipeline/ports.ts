@@ -216,30 +216,67 @@ export interface SubscriberBulkStore {
 }
 
 export type ClaimResult =
-  | { claimed: true }
-  | { claimed: false; reason: 'already-claimed' | 'not-in-audience' | 'unsubscribed'; state?: DeliveryState };
+  | { claimed: true; email?: string; lang?: Language }
+  | { claimed: false; reason: 'already-claimed' | 'not-in-audience' | 'unsubscribed' | 'paused'; state?: DeliveryState };
+
+/** A claim's owner token (unique per attempt) and how long it holds without an outcome. */
+export interface ClaimLease {
+  owner: string;
+  leaseMs: number;
+}
+
+/** The policy-rejection circuit breaker of one send; tripped while `trippedAt` is set. */
+export interface SendBreaker {
+  consecutive: number;
+  trippedAt?: string;
+  reason?: string;
+}
+
+export interface DeliveryOutcome {
+  state: Exclude<DeliveryState, 'pending' | 'sending'>;
+  messageId?: string;
+  error?: string;
+  /** A policy or sender-side rejection: counts towards the breaker, which trips at `tripAfter` in a row. */
+  policy?: boolean;
+  tripAfter?: number;
+}
 
 /** Whether a claim is durable enough to act on (acknowledged by the configured replicas). */
 export type ClaimConfirmation = { ok: true } | { ok: false; detail: string };
 
 export interface DeliveryLedger {
-  /**
-   * Freezes the audience of a digest (the confirmed subscribers at this moment) once; later calls
-   * return the frozen list. Creates a `pending` delivery per subscriber.
-   */
+  /** Freezes the audience once from the ids given (later calls return the frozen list). Small sends and tests. */
   freezeAudience(digestId: string, subscriberIds: string[]): Promise<string[]>;
+  /**
+   * Freezes the audience once from the confirmed subscribers, in chunks handed to onChunk as they
+   * are frozen (so batches can start before the whole list is read). `frozenNow` is false when an
+   * earlier call froze it, and onChunk was not called.
+   */
+  freezeConfirmed(
+    digestId: string,
+    onChunk: (ids: string[]) => Promise<void>,
+    opts?: { chunkSize?: number; pausedBefore?: Date },
+  ): Promise<{ frozenNow: boolean; audience: number }>;
+  /** For a send run again: `failed` back to `pending`, and every pending id in chunks. */
+  requeuePending(digestId: string, onChunk: (ids: string[]) => Promise<void>, chunkSize?: number): Promise<{ requeued: number; pending: number }>;
   audience(digestId: string): Promise<string[]>;
   /**
-   * Atomically moves pending → sending (or failed → sending for a retry), and only while the
-   * subscriber is still confirmed. Exactly one caller ever wins for a given (digest, subscriber).
+   * Atomically moves pending → sending with a lease, only while the subscriber is still confirmed
+   * and the send is not paused. Exactly one owner ever wins for a given (digest, subscriber); the
+   * same owner claiming again (a lost reply) wins again.
    */
-  claimDelivery(digestId: string, subscriberId: string): Promise<ClaimResult>;
-  /** Records the outcome of a claimed delivery. */
-  recordOutcome(
-    digestId: string,
-    subscriberId: string,
-    outcome: { state: Exclude<DeliveryState, 'pending' | 'sending'>; messageId?: string; error?: string },
-  ): Promise<void>;
+  claimDelivery(digestId: string, subscriberId: string, lease?: ClaimLease): Promise<ClaimResult>;
+  /** Extends a lease still held by this owner; false if it is no longer theirs. */
+  renewLease(digestId: string, subscriberId: string, lease: ClaimLease): Promise<boolean>;
+  /** Records the outcome of a claimed (or uncertain) delivery; the same outcome twice is a no-op. */
+  recordOutcome(digestId: string, subscriberId: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Turns `sending` deliveries whose lease ran out into `uncertain`; returns how many. */
+  expireLeases(digestId: string): Promise<number>;
+  /** When the earliest lease still held runs out; undefined when nothing is `sending`. */
+  nextLeaseExpiry(digestId: string): Promise<Date | undefined>;
+  sendBreaker(digestId: string): Promise<SendBreaker>;
+  /** Clears a tripped breaker (an operator resuming); true if there was one. */
+  resumeSend(digestId: string): Promise<boolean>;
   getDelivery(digestId: string, subscriberId: string): Promise<Delivery | undefined>;
   /** Every delivery of a digest (optionally in one state), for operators reconciling a send. */
   listDeliveries(digestId: string, state?: DeliveryState): Promise<Delivery[]>;
@@ -335,6 +372,8 @@ export interface Mailer {
    * spliced per recipient (templates/mime.ts), which saves nodemailer's per-message build cost.
    */
   sendRaw(envelope: { from: string; to: string }, raw: Buffer, messageId: string): Promise<{ messageId: string }>;
+  /** Opens one connection and says hello; throws FrontError SMTP_UNREACHABLE naming the server. */
+  verify?(): Promise<void>;
   close(): Promise<void>;
 }
 

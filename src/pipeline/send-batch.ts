@@ -1,10 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { describeError, FrontError, isFrontError } from '../domain/errors.ts';
 import { signToken } from '../domain/tokens.ts';
 import { buildRaw, prepareMime, type PreparedMime } from '../templates/mime.ts';
 import { PLACEHOLDERS } from '../templates/render.ts';
 import { SPLICED, variantsForBatch } from './digest-variants.ts';
 import { settleDigest } from './send-digest.ts';
-import type { ClaimConfirmation, Clock, DeliveryLedger, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+import { backoffMs, sleep, SmtpHealth, untilLedgerAnswers } from './send-retry.ts';
+import type { ClaimConfirmation, ClaimLease, ClaimResult, Clock, DeliveryLedger, DeliveryOutcome, DigestStore, Logger, Mailer, SubscriberStore } from './ports.ts';
+
+export interface SendPolicy {
+  /** How long a claim holds without an outcome before it counts as uncertain. */
+  leaseMs: number;
+  /** Tries per delivery for 4xx replies and connection trouble, with exponential backoff. */
+  retryAttempts: number;
+  retryBaseMs: number;
+  /** Policy rejections in a row that pause the send. */
+  breakerThreshold: number;
+  /** How long to keep retrying a ledger write while Redis is unreachable. */
+  ledgerGiveUpMs: number;
+}
+
+export const DEFAULT_SEND_POLICY: SendPolicy = {
+  leaseMs: 120_000,
+  retryAttempts: 4,
+  retryBaseMs: 2_000,
+  breakerThreshold: 10,
+  ledgerGiveUpMs: 10 * 60_000,
+};
 
 export interface SendDeps {
   store: DigestStore & SubscriberStore & DeliveryLedger;
@@ -16,6 +39,9 @@ export interface SendDeps {
   concurrency?: number;
   /** Prepared (encoded-once) messages per digest; the worker keeps one across batches. */
   cache?: Map<string, PreparedDigestMail>;
+  policy?: Partial<SendPolicy>;
+  /** Shared by every batch of a worker, so a dead SMTP server is found out once. */
+  health?: SmtpHealth;
   /** The envelope sender (VERP return path) for one delivery; unset: MAIL_FROM's address. */
   returnPath?: (digestId: string, subscriberId: string) => string;
   /** With replicas: confirms the claim reached them (WAIT) before the SMTP transaction starts. */
@@ -35,57 +61,90 @@ export interface BatchResult {
   bounced: number;
   failed: number;
   uncertain: number;
-  /** Deliveries that failed transiently; the job should be retried for them. */
-  retryable: number;
+  /** Left pending because the circuit breaker paused the send. */
+  paused: number;
 }
 
+type Outcome = DeliveryOutcome & { state: 'failed' | 'bounced' | 'uncertain' };
+// Unique per claim attempt: this process (host, pid, a random tag against pid reuse) and a counter.
+const CLAIM_OWNER = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+let claims = 0;
+
 /**
- * For each subscriber: claim the delivery in the ledger (the only guard against duplicates, since
- * BullMQ may run this job more than once), splice their unsubscribe link into the pre-encoded
- * message, hand it to SMTP, record the outcome. Transient failures are counted and the job is
- * failed at the end so BullMQ retries it; the retry re-claims only the failed deliveries.
+ * For each subscriber: claim the delivery in the ledger with a lease (the only guard against
+ * duplicates, since BullMQ may run this job more than once), splice their unsubscribe link into
+ * the pre-encoded message, hand it to SMTP (retrying 4xx with backoff, holding the claim), record
+ * the outcome. Once the server has accepted a message the delivery ends `sent`: that write is
+ * retried until Redis answers and is never mistaken for a failed send. SMTP outcomes never fail
+ * the job; only the ledger being unreachable for longer than ledgerGiveUpMs does.
  */
 export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds: string[]): Promise<BatchResult> {
   const { store, mailer, clock, logger } = deps;
-  const prepared = await prepareDigestMail(deps, digestId);
+  const policy = { ...DEFAULT_SEND_POLICY, ...deps.policy };
+  const health = deps.health ?? new SmtpHealth();
+  const ledger = <T>(what: string, call: () => Promise<T>, fields?: Record<string, unknown>) =>
+    untilLedgerAnswers(call, { logger, what, giveUpMs: policy.ledgerGiveUpMs, fields: { digestId, ...fields } });
+  const prepared = await ledger('prepare', () => prepareDigestMail(deps, digestId));
   const envelopeFrom = addressOf(deps.mail.from);
   const domain = envelopeFrom.split('@')[1] ?? 'frontera.local';
-  const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, retryable: 0 };
-  const mailFor = await variantsForBatch(deps, digestId, subscriberIds, prepared);
+  const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, paused: 0 };
+  const mailFor = await ledger('variants', () => variantsForBatch(deps, digestId, subscriberIds, prepared));
 
-  const deliverOne = async (subscriberId: string): Promise<void> => {
-    const claim = await store.claimDelivery(digestId, subscriberId);
-    if (!claim.claimed) {
-      result.skipped++;
-      return;
-    }
-    if (deps.confirmClaim) {
-      const confirmed = await deps.confirmClaim();
-      if (!confirmed.ok) {
-        // Not sent, so failing it is safe whichever way a failover goes: retried by the batch.
-        await store.recordOutcome(digestId, subscriberId, { state: 'failed', error: confirmed.detail });
-        result.failed++;
-        result.retryable++;
-        logger.warn({ digestId, subscriberId, error: confirmed.detail }, 'delivery.claim_unconfirmed');
-        return;
+  const record = async (subscriberId: string, outcome: DeliveryOutcome) => {
+    await ledger('record', () => store.recordOutcome(digestId, subscriberId, outcome), { subscriberId, state: outcome.state });
+    result[outcome.state as 'sent' | 'failed' | 'bounced' | 'uncertain']++;
+  };
+
+  /**
+   * The claim, and with replicas its confirmation (WAIT), as one unit. WAIT only vouches for the
+   * writes of the connection it runs on: after a failover the client is connected to the new
+   * primary, where a WAIT succeeds at once although our claim may never have got there. So when the
+   * confirmation fails or cannot be asked, the claim is made again (the same owner finds its own
+   * claim, or claims it anew on the new primary) and confirmed again.
+   */
+  const claimAndConfirm = async (subscriberId: string, lease: ClaimLease): Promise<{ claim: ClaimResult; confirmed?: ClaimConfirmation }> => {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const claim = await ledger('claim', () => store.claimDelivery(digestId, subscriberId, lease), { subscriberId });
+      if (!claim.claimed || !deps.confirmClaim) return { claim };
+      try {
+        const confirmed = await deps.confirmClaim();
+        if (confirmed.ok || attempt >= 3) return { claim, confirmed };
+      } catch (err) {
+        if (isFrontError(err) || Date.now() - started > policy.ledgerGiveUpMs) throw err;
+        await sleep(Math.min(2_000, 100 * 2 ** attempt));
       }
     }
-    const subscriber = await store.getSubscriber(subscriberId);
-    if (!subscriber) {
-      await store.recordOutcome(digestId, subscriberId, { state: 'failed', error: 'subscriber record missing' });
-      result.failed++;
+  };
+
+  const deliverOne = async (subscriberId: string): Promise<void> => {
+    const lease = { owner: `${CLAIM_OWNER}:${++claims}`, leaseMs: policy.leaseMs };
+    const { claim, confirmed } = await claimAndConfirm(subscriberId, lease);
+    if (!claim.claimed) {
+      result[claim.reason === 'paused' ? 'paused' : 'skipped']++;
       return;
     }
+    if (confirmed && !confirmed.ok) {
+      // Not sent, so failing it is safe whichever way a failover goes; the next `send` retries it.
+      logger.warn({ digestId, subscriberId, error: confirmed.detail }, 'delivery.claim_unconfirmed');
+      return record(subscriberId, { state: 'failed', error: `claim not confirmed by a replica: ${confirmed.detail}`.slice(0, 300) });
+    }
+    // The claim brings the address and language back; an older ledger script may not.
+    const who = claim.email ? { email: claim.email, lang: claim.lang } : await ledger('subscriber', () => store.getSubscriber(subscriberId));
+    if (!who?.email) return record(subscriberId, { state: 'failed', error: 'subscriber record missing' });
+    const { email } = who;
+    const lang = who.lang || undefined;
+    const returnPath = deps.returnPath?.(digestId, subscriberId) ?? envelopeFrom;
     const unsubscribeUrl = `${deps.mail.publicUrl}/unsubscribe?token=${signToken(deps.mail.secret, 'unsubscribe', subscriberId)}`;
     const preferencesUrl = `${deps.mail.publicUrl}/preferences?token=${signToken(deps.mail.secret, 'preferences', subscriberId)}`;
     // The reader's theme choice: one compiled variant per distinct choice (digest-variants.ts).
-    const mail = await mailFor(subscriberId, subscriber.lang);
+    const mail = await ledger('variant', () => mailFor(subscriberId, lang));
     const messageId = `<${digestId}.${subscriberId}@${domain}>`;
     const raw = buildRaw(
       mail.mime,
-      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: subscriber.email, [PLACEHOLDERS.preferencesUrl]: preferencesUrl },
+      { [PLACEHOLDERS.unsubscribeUrl]: unsubscribeUrl, [PLACEHOLDERS.email]: email, [PLACEHOLDERS.preferencesUrl]: preferencesUrl },
       {
-        to: subscriber.email,
+        to: email,
         messageId,
         date: clock.now(),
         extra: {
@@ -97,18 +156,37 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
         },
       },
     );
-    try {
-      const from = deps.returnPath?.(digestId, subscriberId) ?? envelopeFrom;
-      await mailer.sendRaw({ from, to: subscriber.email }, raw, messageId);
-      await store.recordOutcome(digestId, subscriberId, { state: 'sent', messageId });
-      result.sent++;
-    } catch (err) {
-      const outcome = classifySendError(err);
-      await store.recordOutcome(digestId, subscriberId, { state: outcome.state, error: outcome.error });
-      result[outcome.state === 'failed' ? 'failed' : outcome.state]++;
-      if (outcome.retry) result.retryable++;
-      logger.warn({ digestId, subscriberId, state: outcome.state, error: outcome.error }, 'delivery.failed');
+    let outcome: Outcome | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const down = health.isDown();
+      if (down) {
+        outcome = { state: 'failed', error: `SMTP_UNREACHABLE: not attempted, the server is unreachable (${down})`.slice(0, 300) };
+        break;
+      }
+      try {
+        await mailer.sendRaw({ from: returnPath, to: email }, raw, messageId);
+        break;
+      } catch (err) {
+        const failure = classifySendError(err);
+        if (failure.retry && attempt < policy.retryAttempts) {
+          await sleep(backoffMs(attempt, policy.retryBaseMs));
+          // Still ours? Holding the claim across the wait keeps every other sender off it.
+          if (await ledger('renew', () => store.renewLease(digestId, subscriberId, lease))) continue;
+          outcome = { state: 'failed', error: `lease lost while retrying; last reply ${failure.outcome.error ?? ''}`.slice(0, 300) };
+          break;
+        }
+        if (failure.unreachable) health.markDown(failure.outcome.error ?? 'unreachable');
+        outcome = failure.outcome;
+        break;
+      }
     }
+    if (!outcome) {
+      health.markUp();
+      // Accepted by the SMTP server: from here on only `sent` is true, however long Redis is away.
+      return record(subscriberId, { state: 'sent', messageId });
+    }
+    logger.warn({ digestId, subscriberId, state: outcome.state, error: outcome.error }, 'delivery.failed');
+    return record(subscriberId, { ...outcome, tripAfter: policy.breakerThreshold });
   };
 
   // Each delivery is claimed on its own, so several can be in flight at once: enough to keep every
@@ -121,26 +199,26 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     }),
   );
   logger.info({ digestId, ...result }, 'send.batch_done');
-  await settleDigest(store, digestId, clock, logger);
-  if (result.retryable > 0) {
-    throw new FrontError('SMTP_TRANSIENT', `${result.retryable} deliveries failed transiently; retrying the batch`);
-  }
+  await ledger('settle', () => settleDigest(store, digestId, clock, logger));
   return result;
 }
 
-function classifySendError(err: unknown): { state: 'failed' | 'bounced' | 'uncertain'; retry: boolean; error: string } {
+function classifySendError(err: unknown): { outcome: Outcome; retry: boolean; unreachable: boolean } {
   const { code, message } = describeError(err);
   const error = `${code}: ${message}`.slice(0, 300);
-  if (!isFrontError(err)) return { state: 'failed', retry: true, error };
+  const unreachable = isFrontError(err) && err.code === 'SMTP_UNREACHABLE';
+  if (!isFrontError(err)) return { outcome: { state: 'failed', error }, retry: true, unreachable };
   switch (err.code) {
     case 'SMTP_MAILBOX_UNAVAILABLE':
-      return { state: 'bounced', retry: false, error };
+      return { outcome: { state: 'bounced', error }, retry: false, unreachable };
     case 'SMTP_CONNECTION_LOST':
       // The server may have accepted the message before the connection dropped: never resend
       // automatically; an operator reconciles uncertain deliveries.
-      return { state: 'uncertain', retry: false, error };
+      return { outcome: { state: 'uncertain', error }, retry: false, unreachable };
+    case 'SMTP_POLICY_REJECTED':
+      return { outcome: { state: 'failed', error, policy: true }, retry: false, unreachable };
     default:
-      return { state: 'failed', retry: !err.permanent, error };
+      return { outcome: { state: 'failed', error }, retry: !err.permanent, unreachable };
   }
 }
 

@@ -3,6 +3,7 @@ import { JOB_NAMES, QUEUES, SendBatchPayload, SendDigestPayload } from '../jobs/
 import { enqueueSendBatches } from '../jobs/producers.ts';
 import { sendBatch, type PreparedDigestMail } from '../pipeline/send-batch.ts';
 import { planSend } from '../pipeline/send-digest.ts';
+import { SmtpHealth } from '../pipeline/send-retry.ts';
 import { decideAutoSend } from '../pipeline/auto-send.ts';
 import { enqueueSend } from '../jobs/producers.ts';
 import type { App } from '../app.ts';
@@ -12,6 +13,10 @@ import { runJob } from './errors.ts';
 export interface SendDigestResult {
   digestId: string;
   audience: number;
+  /** Deliveries handed to batches (all on a first send; pending and requeued failed after). */
+  planned?: number;
+  requeued?: number;
+  expired?: number;
   batchJobIds: string[];
 }
 
@@ -27,6 +32,13 @@ export function startSendWorker(app: App): Worker {
     mail: { from: env.MAIL_FROM, replyTo: env.MAIL_REPLY_TO, publicUrl: env.PUBLIC_URL, secret: app.secret, postalAddress: env.POSTAL_ADDRESS },
     cache,
     concurrency: env.SMTP_POOL_SIZE,
+    health: new SmtpHealth(),
+    policy: {
+      leaseMs: env.DELIVERY_LEASE_MS,
+      retryAttempts: env.SMTP_RETRY_ATTEMPTS,
+      retryBaseMs: env.SMTP_RETRY_BASE_MS,
+      breakerThreshold: env.SEND_BREAKER_THRESHOLD,
+    },
     ...(app.confirmClaim ? { confirmClaim: app.confirmClaim } : {}),
     ...(env.VERP ? { returnPath: (digestId: string, subscriberId: string) => returnPathAddress(app.returnPath, digestId, subscriberId) } : {}),
   };
@@ -42,10 +54,15 @@ export function startSendWorker(app: App): Worker {
         }
         if (job.name === JOB_NAMES.sendDigest) {
           const { digestId, actor } = SendDigestPayload.parse(job.data);
-          const plan = await planSend({ store: app.store, logger: app.logger, clock: app.clock, batchSize: env.SEND_BATCH_SIZE }, digestId);
-          if (actor) await app.store.recordAudit({ actor, action: 'send', digestId, detail: `audience ${plan.audience}` });
-          const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, plan.batches);
-          return { digestId, audience: plan.audience, batchJobIds: jobs.map((j) => j.id!) } satisfies SendDigestResult;
+          const batchJobIds: string[] = [];
+          const deps = { store: app.store, logger: app.logger, clock: app.clock, batchSize: env.SEND_BATCH_SIZE };
+          const plan = await planSend(deps, digestId, async (batches) => {
+            const jobs = await enqueueSendBatches(app.queues, job.id!, digestId, batches, batchJobIds.length);
+            batchJobIds.push(...jobs.map((j) => j.id!));
+          });
+          if (actor) await app.store.recordAudit({ actor, action: 'send', digestId, detail: `audience ${plan.audience}, planned ${plan.planned}` });
+          const { batches: _none, ...summary } = plan;
+          return { ...summary, batchJobIds } satisfies SendDigestResult;
         }
         const { digestId, subscriberIds } = SendBatchPayload.parse(job.data);
         return sendBatch(sendDeps, digestId, subscriberIds);

@@ -18,8 +18,10 @@ export interface SinkMessage {
 }
 
 export interface SmtpSinkOptions {
-  /** An SMTP reply code (e.g. 550 or 451) to refuse this recipient with, or undefined to accept. */
-  failRcpt?: (addr: string) => number | undefined;
+  /** An SMTP reply code (e.g. 550 or 451), or a code and its text, to refuse this recipient with; undefined accepts. */
+  failRcpt?: (addr: string) => number | { code: number; message: string } | undefined;
+  /** Listen on this port instead of a free one (a test restarting "the same" server). */
+  port?: number;
   /** True to read the whole message for this recipient and then destroy the socket silently. */
   dropAfterData?: (addr: string) => boolean;
   /** Relay latency: wait this long before answering the end of DATA. */
@@ -33,8 +35,9 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
-function rcptError(code: number): Error {
-  const text = code >= 500 ? '5.1.1 Mailbox unavailable' : '4.2.0 Mailbox busy, try again later';
+function rcptError(reply: number | { code: number; message: string }): Error {
+  const code = typeof reply === 'number' ? reply : reply.code;
+  const text = typeof reply !== 'number' ? reply.message : code >= 500 ? '5.1.1 Mailbox unavailable' : '4.2.0 Mailbox busy, try again later';
   const err = new Error(text) as Error & { responseCode: number };
   err.responseCode = code;
   return err;
@@ -88,7 +91,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.server.address();
   if (address === null || typeof address === 'string') throw new Error('smtp sink has no TCP address');

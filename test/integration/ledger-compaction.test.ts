@@ -79,6 +79,10 @@ describe('ledger compaction', () => {
     // The audience shrinks to the exceptions: a later `send` retries the failed and nobody else.
     expect((await store.audience(digest.id)).sort()).toEqual(kept.map((d) => d.subscriberId).sort());
     expect(await store.claimDelivery(digest.id, ids[500]!)).toMatchObject({ claimed: false });
+    // A new send puts the failed back to pending (only those) and claims them.
+    const replanned: string[] = [];
+    expect(await store.requeuePending(digest.id, async (chunk) => void replanned.push(...chunk))).toMatchObject({ requeued: 10 });
+    expect(replanned.sort()).toEqual([...exceptions].filter(([, s]) => s === 'failed').map(([id]) => id).sort());
     expect(await store.claimDelivery(digest.id, ids[1]!)).toMatchObject({ claimed: true });
     await store.recordOutcome(digest.id, ids[1]!, { state: 'failed', error: 'test failed again' });
     expect(await compactDigestLedger(later, digest.id)).toMatchObject({ compacted: false, reason: expect.stringMatching(/already compacted/) });

@@ -233,7 +233,12 @@ describe('delivery ledger', () => {
     expect(await store.getDelivery('d-out', s1)).toMatchObject({ state: 'sent', messageId: '<m1@x>', attempts: 1 });
 
     expect(await store.claimDelivery('d-out', s1)).toEqual({ claimed: false, reason: 'already-claimed', state: 'sent' });
-    expect(await store.claimDelivery('d-out', s3)).toEqual({ claimed: true });
+    // A failed delivery is retried only when a new send puts it back to pending.
+    expect(await store.claimDelivery('d-out', s3)).toEqual({ claimed: false, reason: 'already-claimed', state: 'failed' });
+    const replanned: string[] = [];
+    expect(await store.requeuePending('d-out', async (chunk) => void replanned.push(...chunk))).toEqual({ requeued: 1, pending: 2 });
+    expect(replanned.sort()).toEqual([s3, ids[4]!].sort());
+    expect(await store.claimDelivery('d-out', s3)).toMatchObject({ claimed: true });
     expect(await store.getDelivery('d-out', s3)).toMatchObject({ state: 'sending', attempts: 2 });
     await store.recordOutcome('d-out', s3, { state: 'sent', messageId: '<m3@x>' });
     await store.recordOutcome('d-out', s3, { state: 'sent', messageId: '<m3@x>' }); // a retried record is a no-op
@@ -241,5 +246,51 @@ describe('delivery ledger', () => {
     expect(await store.claimDelivery('d-out', s4)).toMatchObject({ claimed: false, reason: 'already-claimed', state: 'uncertain' });
     await expect(store.recordOutcome('d-out', s1, { state: 'failed' })).rejects.toMatchObject({ code: 'LEDGER_STATE' });
     expect(await store.deliveryCounts('d-out')).toEqual({ pending: 1, sending: 0, sent: 2, failed: 0, bounced: 1, uncertain: 1, skipped: 0 });
+  });
+
+  it('gives a claim a lease: its owner may claim again after a lost reply, an expired one becomes uncertain', async () => {
+    const [a, b] = await Promise.all(['lease-a', 'lease-b'].map((s) => confirmed(`${s}@example.org`)));
+    await store.freezeAudience('d-lease', [a!, b!]);
+    const mine = { owner: 'w1:x', leaseMs: 60_000 };
+    expect(await store.claimDelivery('d-lease', a!, mine)).toMatchObject({ claimed: true });
+    expect(await store.claimDelivery('d-lease', a!, mine)).toMatchObject({ claimed: true });
+    expect(await store.claimDelivery('d-lease', a!, { owner: 'w2:y', leaseMs: 60_000 })).toMatchObject({ claimed: false, state: 'sending' });
+    expect(await store.claimDelivery('d-lease', b!, { owner: 'w1:z', leaseMs: 1 })).toMatchObject({ claimed: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await store.expireLeases('d-lease')).toBe(1);
+    expect(await store.getDelivery('d-lease', b!)).toMatchObject({ state: 'uncertain', error: expect.stringContaining('lease expired') });
+    expect(await store.getDelivery('d-lease', a!)).toMatchObject({ state: 'sending', leaseUntil: expect.any(String) });
+    expect(await store.renewLease('d-lease', a!, { owner: 'w2:y', leaseMs: 1 })).toBe(false);
+    // The sender that outlived its lease still records the truth.
+    await store.recordOutcome('d-lease', b!, { state: 'sent', messageId: '<b@x>' });
+    expect(await store.deliveryCounts('d-lease')).toMatchObject({ sending: 1, sent: 1, uncertain: 0 });
+  });
+
+  it('trips the breaker after a run of policy rejections, and an acceptance resets the run', async () => {
+    const ids = await Promise.all(['p1', 'p2', 'p3', 'p4', 'p5'].map((s) => confirmed(`${s}@breaker.example`)));
+    await store.freezeAudience('d-brk', ids);
+    const policyFail = async (id: string) => {
+      await store.claimDelivery('d-brk', id);
+      await store.recordOutcome('d-brk', id, { state: 'failed', error: '550 5.7.1 blocked', policy: true, tripAfter: 2 });
+    };
+    await policyFail(ids[0]!);
+    await store.claimDelivery('d-brk', ids[1]!);
+    await store.recordOutcome('d-brk', ids[1]!, { state: 'sent' });
+    await policyFail(ids[2]!);
+    expect(await store.sendBreaker('d-brk')).toEqual({ consecutive: 1 });
+    await policyFail(ids[3]!);
+    expect(await store.sendBreaker('d-brk')).toMatchObject({ consecutive: 2, trippedAt: expect.any(String), reason: '550 5.7.1 blocked' });
+    expect(await store.claimDelivery('d-brk', ids[4]!)).toEqual({ claimed: false, reason: 'paused' });
+    expect(await store.resumeSend('d-brk')).toBe(true);
+    expect(await store.claimDelivery('d-brk', ids[4]!)).toMatchObject({ claimed: true });
+  });
+
+  it('streams the confirmed subscribers into the audience in chunks, once', async () => {
+    const chunks: string[][] = [];
+    const first = await store.freezeConfirmed('d-stream', async (ids) => void chunks.push(ids), { chunkSize: 2 });
+    const confirmedIds = (await store.listSubscribers('confirmed')).map((s) => s.id).sort();
+    expect(first).toEqual({ frozenNow: true, audience: confirmedIds.length });
+    expect(chunks.flat().sort()).toEqual(confirmedIds);
+    expect(await store.freezeConfirmed('d-stream', async () => expect.fail('frozen twice'))).toEqual({ frozenNow: false, audience: confirmedIds.length });
   });
 });

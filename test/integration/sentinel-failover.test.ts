@@ -92,6 +92,9 @@ async function sendThroughFailover(topo: SentinelTopology, waitForReplica: boole
     const deadline = Date.now() + 60_000;
     let counts: Record<DeliveryState, number> | undefined;
     while (Date.now() < deadline) {
+      // As `frontera send` run again does: failed deliveries (claims a replica never confirmed) go
+      // back to pending; the ledger then lets only those through.
+      await store.requeuePending(digestId, async () => undefined).catch(() => undefined);
       for (const batch of batches) await sendBatch(deps, digestId, batch).catch(() => sleep(200));
       counts = await store.deliveryCounts(digestId).catch(() => undefined);
       if (counts && counts.pending + counts.failed === 0 && (await topo.currentPrimary()) !== topo.primaryPort) break;

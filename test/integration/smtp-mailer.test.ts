@@ -113,11 +113,16 @@ describe('createSmtpMailer against smtp-server', () => {
     expect(sink.messages.slice(before).map((m) => m.envelope.to[0])).toEqual(['after@ejemplo.mx']);
   });
 
-  it('classifies a refused port and a dropped greeting as transient', async () => {
+  it('classifies a refused port as unreachable and a dropped greeting as transient', async () => {
     const closed = createSmtpMailer({ url: 'smtp://127.0.0.1:1', poolSize: 1, from: FROM });
     const refused = await rejection(closed.sendMail({ to: 'a@ejemplo.mx', subject: 's', html: 'x', text: 'x', headers: {} }));
     await closed.close();
-    expect(refused.code).toBe('SMTP_TRANSIENT');
+    expect(refused).toMatchObject({ code: 'SMTP_UNREACHABLE', permanent: false });
+    const verifying = createSmtpMailer({ url: 'smtp://user:hunter2@127.0.0.1:1', poolSize: 1, from: FROM });
+    const unverified = await rejection(verifying.verify!());
+    await verifying.close();
+    expect(unverified.code).toBe('SMTP_UNREACHABLE');
+    expect(unverified.message).toMatch(/^cannot reach the SMTP server at smtp:\/\/user:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/);
 
     const rude: Server = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
@@ -126,7 +131,7 @@ describe('createSmtpMailer against smtp-server', () => {
     const greeting = await rejection(hungUp.sendRaw({ from: 'digest@frontera.example', to: 'a@ejemplo.mx' }, rawFor('a@ejemplo.mx', '<z@f.example>'), '<z@f.example>'));
     await hungUp.close();
     await new Promise((resolve) => rude.close(resolve));
-    expect(greeting.code).toBe('SMTP_TRANSIENT');
+    expect(['SMTP_TRANSIENT', 'SMTP_UNREACHABLE']).toContain(greeting.code);
     expect(greeting.permanent).toBe(false);
   });
 });
@@ -135,19 +140,40 @@ describe('classifySmtpError', () => {
   const reply = (responseCode: number, command: string, response = `${responseCode} x`) =>
     Object.assign(new Error(response), { code: 'EENVELOPE', command, responseCode, response });
 
-  it('maps replies by code and command, whatever the stage', () => {
-    expect(classifySmtpError(reply(553, 'RCPT TO'), 'before-data').code).toBe('SMTP_MAILBOX_UNAVAILABLE');
-    expect(classifySmtpError(reply(550, 'DATA', '550 5.1.1 No such user'), 'after-data').code).toBe('SMTP_MAILBOX_UNAVAILABLE');
-    expect(classifySmtpError(reply(550, 'MAIL FROM', '550 5.1.8 Bad sender'), 'before-data').code).toBe('SMTP_ERROR');
-    expect(classifySmtpError(reply(554, 'RCPT TO', '554 5.7.1 Relay denied'), 'before-data').code).toBe('SMTP_ERROR');
-    expect(classifySmtpError(reply(552, 'DATA'), 'after-data').permanent).toBe(true);
-    expect(classifySmtpError(reply(421, 'DATA'), 'after-data').code).toBe('SMTP_TRANSIENT');
+  it('reads RFC 3463 enhanced codes: mailbox bounces, policy refusals, other permanent failures', () => {
+    const code = (rc: number, command: string, response: string) => classifySmtpError(reply(rc, command, response), 'before-data').code;
+    expect(code(550, 'RCPT TO', '550 5.1.1 <x@y>: Recipient address rejected: User unknown')).toBe('SMTP_MAILBOX_UNAVAILABLE');
+    expect(code(550, 'RCPT TO', '550-5.1.1 The email account that you tried to reach does not exist')).toBe('SMTP_MAILBOX_UNAVAILABLE');
+    expect(code(550, 'RCPT TO', '550 5.2.1 Mailbox disabled')).toBe('SMTP_MAILBOX_UNAVAILABLE');
+    expect(code(550, 'DATA', '550 5.1.1 No such user')).toBe('SMTP_MAILBOX_UNAVAILABLE');
+    // Refusals of us, not of the reader: never a bounce.
+    expect(code(550, 'RCPT TO', '550 5.7.1 Service unavailable; client host [203.0.113.9] blocked using Spamhaus')).toBe('SMTP_POLICY_REJECTED');
+    expect(code(553, 'RCPT TO', '553 5.7.1 Sender rejected')).toBe('SMTP_POLICY_REJECTED');
+    expect(code(554, 'RCPT TO', '554 5.7.1 Relay access denied')).toBe('SMTP_POLICY_REJECTED');
+    expect(code(550, 'MAIL FROM', '550 5.1.8 Bad sender system address')).toBe('SMTP_POLICY_REJECTED');
+    expect(code(550, 'RCPT TO', '550 5.1.7 Bad sender mailbox syntax')).toBe('SMTP_POLICY_REJECTED');
+    expect(code(554, 'DATA', '554 5.7.1 Message rejected as spam')).toBe('SMTP_POLICY_REJECTED');
+    // Other permanent refusals fail without suppressing anyone.
+    expect(code(554, 'DATA', '554 5.6.0 Message content rejected')).toBe('SMTP_REJECTED');
+    expect(code(552, 'RCPT TO', '552 5.2.2 Mailbox full')).toBe('SMTP_REJECTED');
+    // Without an enhanced code, only words about the mailbox make it a bounce.
+    expect(code(550, 'RCPT TO', '550 No such user here')).toBe('SMTP_MAILBOX_UNAVAILABLE');
+    expect(code(550, 'RCPT TO', '550 Your IP is blacklisted')).toBe('SMTP_POLICY_REJECTED');
+    expect(code(553, 'RCPT TO', '553 sorry')).toBe('SMTP_REJECTED');
+    expect(classifySmtpError(reply(554, 'DATA', '554 Transaction failed'), 'after-data')).toMatchObject({ code: 'SMTP_REJECTED', permanent: true });
+  });
+
+  it('retries 4xx (421 included) and 503, whatever the stage', () => {
+    expect(classifySmtpError(reply(421, 'DATA', '421 4.7.0 Try again later, closing connection'), 'after-data').code).toBe('SMTP_TRANSIENT');
+    expect(classifySmtpError(reply(451, 'RCPT TO', '451 4.7.1 Greylisted'), 'before-data')).toMatchObject({ code: 'SMTP_TRANSIENT', permanent: false });
     expect(classifySmtpError(reply(503, 'DATA'), 'in-data').code).toBe('SMTP_TRANSIENT');
   });
 
   it('maps a silent failure by how far the message got', () => {
     const lost = Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT', command: 'CONN' });
-    expect(classifySmtpError(lost, 'before-data').code).toBe('SMTP_TRANSIENT');
+    expect(classifySmtpError(lost, 'before-data').code).toBe('SMTP_UNREACHABLE');
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ESOCKET', command: 'DATA' });
+    expect(classifySmtpError(reset, 'before-data').code).toBe('SMTP_TRANSIENT');
     expect(classifySmtpError(lost, 'in-data').code).toBe('SMTP_TRANSIENT');
     expect(classifySmtpError(lost, 'after-data')).toMatchObject({ code: 'SMTP_CONNECTION_LOST', permanent: true });
     const auth = Object.assign(new Error('Missing credentials'), { code: 'EAUTH', command: 'API' });

@@ -55,7 +55,7 @@ export async function sendCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { to: { type: 'string' }, test: { type: 'boolean' }, 'no-wait': { type: 'boolean' } },
+    options: { to: { type: 'string' }, test: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, resume: { type: 'boolean' } },
   });
   const digestId = positionals[0];
   if (!digestId) throw new UsageError('send needs a DIGEST_ID (see `frontera digest list`)');
@@ -76,7 +76,7 @@ export async function sendCommand(argv: string[]): Promise<number> {
       );
       return c.uncertain > 0 ? EXIT.PARTIAL : EXIT.OK;
     }
-    const summary: SendSummary = await sendNow(app, digestId, createProgress(), wait);
+    const summary: SendSummary = await sendNow(app, digestId, createProgress(), wait, { resume: values.resume });
     if (!wait) {
       console.log(`send job ${summary.jobId}  digest ${digestId}`);
       return EXIT.OK;

@@ -16,8 +16,16 @@ export async function statusCommand(argv: string[]): Promise<number> {
     const { queues, store } = app;
     const subscribers: Counts = await store.countSubscribers();
     const digests = await store.listDigests(5);
-    const lastIssue = digests.find((d) => d.status === 'sent' || d.status === 'sending');
-    const last = lastIssue ? { id: lastIssue.id, status: lastIssue.status, period: [lastIssue.periodStart, lastIssue.periodEnd], deliveries: await store.deliveryCounts(lastIssue.id) } : null;
+    const lastIssue = digests.find((d) => ['sent', 'sending', 'partially_sent', 'paused'].includes(d.status));
+    const last = lastIssue
+      ? {
+          id: lastIssue.id,
+          status: lastIssue.status,
+          period: [lastIssue.periodStart, lastIssue.periodEnd],
+          deliveries: await store.deliveryCounts(lastIssue.id),
+          breaker: await store.sendBreaker(lastIssue.id),
+        }
+      : null;
     const pending = digests.filter((d) => ['draft', 'approved', 'held'].includes(d.status)).map((d) => ({ id: d.id, status: d.status, periodEnd: d.periodEnd }));
     const queueStatus: Record<string, Counts> = {};
     for (const q of [queues.collect, queues.build, queues.send]) {
@@ -47,6 +55,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
       const c = last.deliveries;
       console.log(`  ${last.id}  ${last.status}  ${last.period[0]!.slice(0, 10)} → ${last.period[1]!.slice(0, 10)}`);
       console.log(`  accepted by the SMTP server ${c.sent}, bounced ${c.bounced}, failed ${c.failed}, uncertain ${c.uncertain}, skipped ${c.skipped}, still to send ${c.pending + c.sending}`);
+      if (last.breaker.trippedAt) {
+        console.log(`  paused by the circuit breaker at ${last.breaker.trippedAt}: ${last.breaker.reason ?? ''}; \`frontera send ${last.id} --resume\``);
+      }
     }
     for (const d of pending) console.log(`  next: ${d.id}  ${d.status} (window ends ${d.periodEnd.slice(0, 16)})`);
     console.log('\nQueues');

@@ -9,8 +9,9 @@ import { archiveListPage, issuePage, summarize, type IssueSummary } from './page
 const ARCHIVE_ID = /^[A-Za-z0-9_-]{1,80}$/;
 // Drafts are unreviewed; only what was approved for sending is public by its link, and the
 // listing shows what went out (or is going out).
-const VIEWABLE: ReadonlySet<string> = new Set(['approved', 'sending', 'sent']);
-const LISTED: ReadonlySet<string> = new Set(['sending', 'sent']);
+// A partially sent or paused issue went out to (most) readers: it belongs in the archive.
+const VIEWABLE: ReadonlySet<string> = new Set(['approved', 'sending', 'sent', 'partially_sent', 'paused']);
+const LISTED: ReadonlySet<string> = new Set(['sending', 'sent', 'partially_sent', 'paused']);
 const PAGE_SIZE = 10;
 const FEED_SIZE = 20;
 const MAX_PAGE = 10_000;

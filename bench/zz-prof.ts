@@ -1,0 +1,18 @@
+import { Redis } from 'ioredis';
+import { createRedisStore } from '/work/wt/i6a/src/adapters/redis-store.ts';
+import { renderDigest } from '/work/wt/i6a/src/templates/render.ts';
+import { makeLargeDigest } from '/work/wt/i6a/test/unit/digest-fixture.ts';
+import { startAofRedis } from '/work/wt/i6a/test/helpers/redis-aof.ts';
+import { startPostfixSink, timeSendCommand } from '/work/wt/i6a/bench/send-rig.ts';
+const redis = await startAofRedis(); const sink = await startPostfixSink();
+const client = new Redis(redis.url); const store = createRedisStore(client, 'p');
+const n = 5000;
+for (let i = 0; i < n; i += 500) await Promise.all(Array.from({ length: 500 }, (_, j) => store.upsertSubscriber({ email: `r${i + j}@example.org`, status: 'confirmed' })));
+const base = makeLargeDigest(); const rendered = await renderDigest(base, { publicUrl: 'https://frontera.example', postalAddress: 'X, CDMX' });
+await store.saveDigest({ ...base, id: 'd_p' }, rendered);
+import { spawn } from 'node:child_process';
+const t0 = Date.now();
+const ch = spawn('node', ['--cpu-prof', '--cpu-prof-dir=/tmp/i6a-prof', 'bin/frontera.mjs', 'send', 'd_p'], { env: { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: 'p', SMTP_URL: sink.url, LOG_LEVEL: 'silent', SECRET_KEY: 's'.repeat(40), DATA_DIR: '/tmp/i6a-pd' }, stdio: 'inherit' });
+const r = { status: await new Promise((res) => ch.once('exit', res)), stderr: '' };
+console.log(Date.now() - t0, r.status, r.stderr.slice(-300));
+client.disconnect(); await sink.stop(); await redis.stop(); process.exit(0);
