@@ -88,7 +88,7 @@ function main(argv: string[]): number {
     console.log(JSON.stringify({ file, ...(half ? { half } : {}), ...(values.window ? { window: values.window } : {}), ...figures }, null, 2));
     return 0;
   }
-  if (values.errors) {
+  if (values.errors && !values['by-window']) {
     for (const line of storyErrors(items, result)) console.log(line);
     console.log('');
   }
@@ -98,7 +98,13 @@ function main(argv: string[]): number {
     const windows = [...new Set(items.map((i) => i.window).filter((w): w is string => w !== undefined))].sort();
     for (const w of windows) {
       console.log('');
-      printFigures(`window ${w}`, evaluateStories(items.filter((i: LabelledArticle) => i.window === w), threshold, { topic }));
+      const list = items.filter((i: LabelledArticle) => i.window === w);
+      const e = evaluateStories(list, threshold, { topic });
+      if (values.errors) {
+        for (const line of storyErrors(list, e)) console.log(line);
+        console.log('');
+      }
+      printFigures(`window ${w}`, e);
     }
   }
   return 0;

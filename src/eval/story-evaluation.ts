@@ -6,7 +6,8 @@ import type { LabelledArticle } from './story-dataset.ts';
 import { topicTheme } from './theme-map.ts';
 
 /**
- * Clusters a labelled set with the production clusterStories, themes each predicted story with the
+ * Clusters a labelled set with the production clusterStories (one capture window at a time, as
+ * the build clusters one week at a time), themes each predicted story with the
  * production assignTheme, and compares both with the gold labels. Pure: the CLI reads and prints.
  */
 
@@ -35,8 +36,14 @@ export function evaluateStories(
   threshold: number,
   opts: { topic?: TopicConfig; clustering?: ClusterOptions } = {},
 ): StoryEvaluation {
+  // The build clusters one week's articles at a time; a set made of several capture windows is
+  // clustered the same way, one window at a time. Clustering the windows together would let one
+  // week's vocabulary weigh the terms of another (IDF, the collection's mean cosine) and measure
+  // something the build never runs.
+  const byWindow = new Map<string | undefined, LabelledArticle[]>();
+  for (const item of items) byWindow.set(item.window, [...(byWindow.get(item.window) ?? []), item]);
   const t0 = performance.now();
-  const clusters = clusterStories(items.map((i) => i.article), { ...opts.clustering, threshold });
+  const clusters = [...byWindow.values()].flatMap((list) => clusterStories(list.map((i) => i.article), { ...opts.clustering, threshold }));
   const clusterMs = performance.now() - t0;
   const predictedOf = new Map<string, string>();
   for (const c of clusters) for (const a of c.articles) predictedOf.set(a.id, c.id);
@@ -62,8 +69,12 @@ export function evaluateStories(
 /**
  * Per gold story: where its items went. A story split over several predicted stories, a predicted
  * story holding items of several gold stories, and a story filed under the wrong theme are listed;
- * stories grouped and themed right are not.
+ * stories grouped and themed right are not. Each note counts the pairs it costs: pairs of the story
+ * split apart (recall) and pairs its items make with another story's items (precision; a pair
+ * between two gold stories is counted under both).
  */
+const pairs = (n: number): number => (n * (n - 1)) / 2;
+
 export function storyErrors(items: LabelledArticle[], e: StoryEvaluation): string[] {
   const lines: string[] = [];
   const goldOfCluster = new Map<string, Set<string>>();
@@ -79,9 +90,12 @@ export function storyErrors(items: LabelledArticle[], e: StoryEvaluation): strin
     const themed = e.goldStoryThemes?.get(story);
     const themeWrong = gold !== undefined && themed !== undefined && themed !== topicTheme(gold);
     if (clusters.size === 1 && !mixed && !themeWrong) continue;
+    // Pair counts say what each error costs in the pairwise figures.
+    const together = [...clusters].reduce((n, c) => n + pairs(ks.filter((k) => e.predicted[k] === c).length), 0);
+    const falsePairs = ks.reduce((n, k) => n + items.filter((other, j) => e.predicted[j] === e.predicted[k] && other.story !== story).length, 0);
     const notes = [
-      clusters.size > 1 ? `split into ${clusters.size}` : '',
-      mixed ? 'shares a predicted story with another' : '',
+      clusters.size > 1 ? `split into ${clusters.size} (${pairs(ks.length) - together} of ${pairs(ks.length)} pairs missed)` : '',
+      mixed ? `shares a predicted story with another (${falsePairs} false pairs)` : '',
       themeWrong ? `theme ${themed} (gold ${gold} → ${topicTheme(gold!)})` : '',
     ].filter(Boolean);
     lines.push(`${story}  ${ks.length} item(s): ${notes.join('; ')}`);
