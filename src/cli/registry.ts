@@ -107,11 +107,13 @@ Holds a draft or approved digest: SEND_AT and AUTO_SEND skip it until it is appr
        frontera edit DIGEST_ID restore STORY_ID       bring a dropped story back
        frontera edit DIGEST_ID pin STORY_ID           put a story first (and keep it when trimming)
        frontera edit DIGEST_ID unpin STORY_ID
-       frontera edit DIGEST_ID headline STORY_ID TEXT change a headline
+       frontera edit DIGEST_ID headline STORY_ID TEXT [--lang en|es]
+                                                      change a headline (--lang: that edition's, when
+                                                      the story has a version in that language)
        frontera edit DIGEST_ID move STORY_ID THEME_ID move a story to another theme
        frontera edit DIGEST_ID note TEXT              an editor's note at the top ("" removes it)
 Story ids: \`frontera digest show DIGEST_ID\`. Only drafts and held digests can be edited.`,
-    options: ['help'],
+    options: ['lang', 'help'],
     load: async () => (await import('./commands/review.ts')).editCommand,
   },
   audit: {

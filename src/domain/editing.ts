@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Digest, Story } from './model.ts';
+import type { Digest, Language, Story } from './model.ts';
 
 /**
  * An editor's changes to a draft, kept apart from what the build composed so each one can be
@@ -10,19 +10,22 @@ export const DigestEdits = z.object({
   dropped: z.array(z.string()).default([]),
   pinned: z.array(z.string()).default([]),
   headlines: z.record(z.string(), z.string()).default({}),
+  /** Headlines for a story's version in its other language (`alternate`), shown in that edition. */
+  alternateHeadlines: z.record(z.string(), z.string()).default({}),
   /** story id → theme id */
   moves: z.record(z.string(), z.string()).default({}),
   note: z.string().optional(),
 });
 export type DigestEdits = z.infer<typeof DigestEdits>;
 
-export const NO_EDITS: DigestEdits = { dropped: [], pinned: [], headlines: {}, moves: {} };
+export const NO_EDITS: DigestEdits = { dropped: [], pinned: [], headlines: {}, alternateHeadlines: {}, moves: {} };
 export const MAX_HEADLINE = 200;
 export const MAX_NOTE = 1200;
 
 export type EditAction =
   | { kind: 'drop' | 'restore' | 'pin' | 'unpin'; storyId: string }
-  | { kind: 'headline'; storyId: string; text: string }
+  /** `lang`: the edition whose headline changes; unset, the story's own language. */
+  | { kind: 'headline'; storyId: string; text: string; lang?: Language }
   | { kind: 'move'; storyId: string; themeId: string }
   | { kind: 'note'; text: string };
 
@@ -66,7 +69,15 @@ export function updateEdits(base: Digest, edits: DigestEdits, action: EditAction
       const text = action.text.replace(/\s+/g, ' ').trim();
       if (!text) throw new EditError('a headline cannot be empty');
       if (text.length > MAX_HEADLINE) throw new EditError(`the headline is ${text.length} characters; at most ${MAX_HEADLINE}`);
-      next.headlines[id] = text;
+      const story = base.themes.flatMap((t) => t.stories).find((s) => s.id === id)!;
+      if (!action.lang || action.lang === story.language) {
+        next.headlines[id] = text;
+      } else if (story.alternate?.language === action.lang) {
+        // The other edition shows the story as its outlets in that language told it.
+        next.alternateHeadlines[id] = text;
+      } else {
+        throw new EditError(`story ${id} has no ${action.lang} version: its ${action.lang} edition shows the ${story.language} headline, so edit that one`);
+      }
       break;
     }
     case 'move':
@@ -97,6 +108,7 @@ export function applyEdits(base: Digest, edits: DigestEdits, themes: { id: strin
     const edited: Story = {
       ...story,
       headline: edits.headlines[story.id] ?? story.headline,
+      ...(story.alternate && edits.alternateHeadlines[story.id] ? { alternate: { ...story.alternate, headline: edits.alternateHeadlines[story.id]! } } : {}),
       theme: edits.moves[story.id] ?? story.theme,
       // Earlier pins stay above later ones.
       score: pin >= 0 ? top + edits.pinned.length - pin : story.score,

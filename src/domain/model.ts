@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DigestEdits } from './editing.ts';
 
 /**
  * The shared vocabulary of the pipeline. Every value that crosses a boundary (Redis, a job, the
@@ -139,15 +140,7 @@ export const Digest = z.object({
   /** An editor's note shown at the top of the issue. */
   editorNote: z.string().optional(),
   /** The editors' changes (domain/editing.ts), kept so they can be undone and survive a rebuild. */
-  edits: z
-    .object({
-      dropped: z.array(z.string()),
-      pinned: z.array(z.string()),
-      headlines: z.record(z.string(), z.string()),
-      moves: z.record(z.string(), z.string()),
-      note: z.string().optional(),
-    })
-    .optional(),
+  edits: DigestEdits.optional(),
 });
 export type Digest = z.infer<typeof Digest>;
 

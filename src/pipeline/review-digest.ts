@@ -54,7 +54,7 @@ export function describeEdit(action: EditAction): string {
     case 'note':
       return action.text.trim() ? `note: ${action.text.trim().slice(0, 120)}` : 'note removed';
     case 'headline':
-      return `headline ${action.storyId}: ${action.text.slice(0, 120)}`;
+      return `headline ${action.storyId}${action.lang ? ` (${action.lang})` : ''}: ${action.text.slice(0, 120)}`;
     case 'move':
       return `move ${action.storyId} → ${action.themeId}`;
     default:

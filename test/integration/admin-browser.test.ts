@@ -94,11 +94,19 @@ describe.skipIf(!hasChromium)('the web admin', () => {
     await page.locator(`[data-story="${story.id}"]`).getByRole('button', { name: 'Change headline' }).click();
     expect(await page.getByRole('status').textContent()).toContain('headline: saved and re-rendered');
     expect((await web.app.store.getRendered(digest.id))?.html).toContain('Edited in the admin');
+    // The story's Spanish version has its own headline field, which changes only the Spanish edition.
+    expect(story.alternate?.language).toBe('es');
+    await page.getByLabel(`Headline (ES edition) for ${story.id}`).fill('Editado en el admin');
+    await page.locator(`[data-story="${story.id}"]`).getByRole('button', { name: 'Change ES headline' }).click();
+    expect(await page.getByRole('status').textContent()).toContain('headline: saved and re-rendered');
+    const rendered = await web.app.store.getRendered(digest.id);
+    expect(rendered?.byLanguage?.es?.html).toContain('Editado en el admin');
+    expect(rendered?.html).not.toContain('Editado en el admin');
 
     await page.getByRole('button', { name: 'Approve' }).click();
     expect((await web.app.store.getDigest(digest.id))?.status).toBe('approved');
     const audit = await web.app.store.listAudit({ digestId: digest.id });
-    expect(audit.map((a) => `${a.actor} ${a.action}`)).toEqual(['admin approve', 'admin edit', 'admin hold']);
+    expect(audit.map((a) => `${a.actor} ${a.action}`)).toEqual(['admin approve', 'admin edit', 'admin edit', 'admin hold']);
     expect(dialogs).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEdits, NO_EDITS, updateEdits } from '../../src/domain/editing.ts';
 import { suggest } from '../../src/cli/suggest.ts';
+import { renderDigest } from '../../src/templates/render.ts';
 import { makeDigestFixture } from './digest-fixture.ts';
 
 const themes = [
@@ -38,6 +39,35 @@ describe('editor changes to a draft', () => {
     expect(() => updateEdits(base, NO_EDITS, { kind: 'pin', storyId: 'nope' }, themes)).toThrow(/no story nope/);
     expect(() => updateEdits(base, NO_EDITS, { kind: 'move', storyId: first.id, themeId: 'mars' }, themes)).toThrow(/no theme mars/);
     expect(() => updateEdits(base, NO_EDITS, { kind: 'headline', storyId: first.id, text: '   ' }, themes)).toThrow(/cannot be empty/);
+  });
+});
+
+describe('editing a headline per edition', () => {
+  const fixture = makeDigestFixture();
+  const story = fixture.themes[0]!.stories[0]!;
+  // The story as the bilingual build gives it: English outlets' version first, Spanish outlets' beside it.
+  const withAlternate = { ...story, language: 'en' as const, alternate: { language: 'es' as const, headline: 'Titular de los medios en español', summary: story.summary } };
+  const base = { ...fixture, themes: [{ ...fixture.themes[0]!, stories: [withAlternate, ...fixture.themes[0]!.stories.slice(1)] }, ...fixture.themes.slice(1)] };
+  const ctx = { publicUrl: 'https://frontera.example', postalAddress: 'Apartado Postal 123, CDMX' };
+
+  it('changes the Spanish edition\'s headline with lang es, and leaves the English one alone', async () => {
+    const edits = updateEdits(base, NO_EDITS, { kind: 'headline', storyId: story.id, text: 'Titular corregido por la editora', lang: 'es' }, themes);
+    const out = applyEdits(base, edits, themes);
+    const edited = out.themes[0]!.stories.find((s) => s.id === story.id)!;
+    expect(edited.headline).toBe(story.headline);
+    expect(edited.alternate?.headline).toBe('Titular corregido por la editora');
+    const [es, en] = [await renderDigest(out, ctx, 'es'), await renderDigest(out, ctx, 'en')];
+    expect(es.html).toContain('Titular corregido por la editora');
+    expect(en.html).not.toContain('Titular corregido por la editora');
+  });
+
+  it('lang naming the story\'s own language edits the main headline; a language it has no version in is refused', () => {
+    const edits = updateEdits(base, NO_EDITS, { kind: 'headline', storyId: story.id, text: 'Fixed', lang: 'en' }, themes);
+    expect(applyEdits(base, edits, themes).themes[0]!.stories[0]!.headline).toBe('Fixed');
+    // A story told in English only: its Spanish edition shows the English headline, marked as such.
+    const { alternate: _a, ...englishOnly } = { ...fixture.themes[1]!.stories[0]!, language: 'en' as const };
+    const single = { ...base, themes: [base.themes[0]!, { ...base.themes[1]!, stories: [englishOnly] }] };
+    expect(() => updateEdits(single, NO_EDITS, { kind: 'headline', storyId: englishOnly.id, text: 'X', lang: 'es' }, themes)).toThrow(/has no es version/);
   });
 });
 

@@ -48,7 +48,8 @@ async function asUsage<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-function parseEdit(kind: string | undefined, args: string[]): EditAction {
+function parseEdit(kind: string | undefined, args: string[], lang?: string): EditAction {
+  if (lang !== undefined && kind !== 'headline') throw new UsageError('--lang goes with `edit ID headline`');
   const need = (n: number, what: string) => {
     if (args.length < n) throw new UsageError(`edit ${kind} needs ${what}`);
     if (args.length > n) throw new UsageError(`edit ${kind} takes ${what}; unexpected "${args[n]}" (quote text with spaces)`);
@@ -62,7 +63,8 @@ function parseEdit(kind: string | undefined, args: string[]): EditAction {
       return { kind, storyId: args[0]! };
     case 'headline':
       need(2, 'a STORY_ID and the new headline');
-      return { kind, storyId: args[0]!, text: args[1]! };
+      if (lang !== undefined && lang !== 'en' && lang !== 'es') throw new UsageError(`--lang "${lang}": the editions are en and es`);
+      return { kind, storyId: args[0]!, text: args[1]!, ...(lang ? { lang } : {}) };
     case 'move':
       need(2, 'a STORY_ID and a THEME_ID');
       return { kind, storyId: args[0]!, themeId: args[1]! };
@@ -75,10 +77,10 @@ function parseEdit(kind: string | undefined, args: string[]): EditAction {
 }
 
 export async function editCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { lang: { type: 'string' } } });
   const [digestId, kind, ...args] = positionals;
   if (!digestId) throw new UsageError('edit needs a DIGEST_ID and a change (see `frontera edit --help`)');
-  const action = parseEdit(kind, args);
+  const action = parseEdit(kind, args, values.lang);
   return withApp({}, async ({ app }) => {
     const digest = await asUsage(editDigest(reviewDeps(app), digestId, action, cliActor()));
     const stories = digest.themes.reduce((n, t) => n + t.stories.length, 0);

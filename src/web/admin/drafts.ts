@@ -66,7 +66,9 @@ export function registerDrafts(admin: FastifyInstance, app: App): void {
           : `<div>${isDropped ? edit('restore', s.id, 'Restore') : edit('drop', s.id, 'Drop')} ${pinned ? edit('unpin', s.id, 'Unpin') : edit('pin', s.id, 'Pin to top')}
 <form method="post" action="${e(url)}/edit" class="inline"><input type="hidden" name="_csrf" value="${e(csrf)}"><input type="hidden" name="kind" value="headline"><input type="hidden" name="storyId" value="${e(s.id)}">
 <input name="text" size="60" aria-label="Headline for ${e(s.id)}" value="${e(current?.y.headline ?? s.headline)}"><button>Change headline</button></form>
-<form method="post" action="${e(url)}/edit" class="inline"><input type="hidden" name="_csrf" value="${e(csrf)}"><input type="hidden" name="kind" value="move"><input type="hidden" name="storyId" value="${e(s.id)}">
+${s.alternate ? `<form method="post" action="${e(url)}/edit" class="inline"><input type="hidden" name="_csrf" value="${e(csrf)}"><input type="hidden" name="kind" value="headline"><input type="hidden" name="storyId" value="${e(s.id)}"><input type="hidden" name="lang" value="${e(s.alternate.language)}">
+<input name="text" size="60" aria-label="Headline (${e(s.alternate.language.toUpperCase())} edition) for ${e(s.id)}" value="${e(current?.y.alternate?.headline ?? s.alternate.headline)}"><button>Change ${e(s.alternate.language.toUpperCase())} headline</button></form>
+` : ''}<form method="post" action="${e(url)}/edit" class="inline"><input type="hidden" name="_csrf" value="${e(csrf)}"><input type="hidden" name="kind" value="move"><input type="hidden" name="storyId" value="${e(s.id)}">
 <select name="themeId" aria-label="Theme for ${e(s.id)}">${themes.map((t) => `<option value="${e(t.id)}"${(current?.theme ?? s.theme) === t.id ? ' selected' : ''}>${e(t.title)}</option>`).join('')}</select><button>Move</button></form></div>`;
         return `<div class="story${isDropped ? ' dropped' : ''}" data-story="${e(s.id)}"><strong>${e(current?.y.headline ?? s.headline)}</strong>
 ${pinned ? ' <em>(pinned)</em>' : ''}${isDropped ? ' <em>(dropped)</em>' : ''} <span class="muted">${e(s.outlets.join(', '))} · ${e(s.id)}</span>${controls}</div>`;
@@ -110,7 +112,11 @@ ${note}<h2>Stories</h2>${storyBlocks}`;
     const storyId = field(req, 'storyId');
     let action: EditAction;
     if (kind === 'note') action = { kind, text: field(req, 'text') };
-    else if (kind === 'headline') action = { kind, storyId, text: field(req, 'text') };
+    else if (kind === 'headline') {
+      const lang = field(req, 'lang');
+      if (lang && lang !== 'en' && lang !== 'es') return back(reply, url, { error: `unknown edition "${lang}"` });
+      action = { kind, storyId, text: field(req, 'text'), ...(lang ? { lang: lang as 'en' | 'es' } : {}) };
+    }
     else if (kind === 'move') action = { kind, storyId, themeId: field(req, 'themeId') };
     else if (kind === 'drop' || kind === 'restore' || kind === 'pin' || kind === 'unpin') action = { kind, storyId };
     else return back(reply, url, { error: `unknown edit "${kind}"` });
