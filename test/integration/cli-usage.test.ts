@@ -1,26 +1,16 @@
-import { execFile } from 'node:child_process';
 import { startSampleServer } from '../../src/cli/demo/sample-server.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/registry.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { runFrontera } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
 
 /** The compiled CLI (dist/, rebuilt by `pretest`), as an operator runs it. */
-async function frontera(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/frontera.mjs', ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const frontera = runFrontera;
 
 describe('the CLI tells the truth about how it was called', () => {
   let redis: TestRedis;

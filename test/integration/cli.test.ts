@@ -1,22 +1,12 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSampleServer } from '../../src/cli/demo/sample-server.ts';
+import { runFrontera } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
 
-async function frontera(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/frontera.mjs', ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const frontera = runFrontera;
 
 describe('the operator CLI without services', () => {
   const dir = mkdtempSync(join(tmpdir(), 'frontera-cli-'));

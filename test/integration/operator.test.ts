@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { bullmqConnection } from '../../src/adapters/redis-connection.ts';
@@ -10,8 +8,8 @@ import { createRedisStore } from '../../src/adapters/redis-store.ts';
 import { createQueues } from '../../src/jobs/queues.ts';
 import { upsertSchedules, WEEKLY_SCHEDULER } from '../../src/jobs/schedules.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { runFrontera } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
 
 describe('operator commands against a private Redis', () => {
   let redis: TestRedis;
@@ -28,15 +26,7 @@ describe('operator commands against a private Redis', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function frontera(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const r = await run('node', ['bin/frontera.mjs', ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
-      return { code: 0, ...r };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const frontera = (...args: string[]) => runFrontera(args, env);
 
   it('adds, lists, exports and re-imports subscribers', async () => {
     expect((await frontera('subscribers', 'add', 'Lucia@Example.org', '--name', 'Lucía Hernández')).code).toBe(0);
