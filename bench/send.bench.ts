@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRedis } from '../src/adapters/redis-connection.ts';
 import { createRedisStore } from '../src/adapters/redis-store.ts';
 import { signToken } from '../src/domain/tokens.ts';
@@ -7,7 +8,7 @@ import { PLACEHOLDERS, renderDigest } from '../src/templates/render.ts';
 import { makeLargeDigest } from '../test/unit/digest-fixture.ts';
 import { startAofRedis } from '../test/helpers/redis-aof.ts';
 import { fmt } from './lib.ts';
-import { frontera, smtpSourceRate, SMTP_SINK, SMTP_SOURCE, startPostfixSink, timeSendCommand, type CommandRun } from './send-rig.ts';
+import { cpuSeconds, frontera, smtpSourceRate, SMTP_SINK, SMTP_SOURCE, startPostfixSink, timeSendCommand, type CommandRun } from './send-rig.ts';
 
 // SMTP connections, and smtp-source's sessions: both sides get the same concurrency.
 const POOL = 10;
@@ -44,6 +45,8 @@ export async function benchSend(args: string[] = []): Promise<void> {
     let duplicates = 0;
     let twoWorkers: { one: number; two: number } | undefined;
     const ceilings: number[] = [];
+    // CPU seconds of each process in each one-worker 10,000 run: what a second worker has left to use.
+    const cpu: Array<{ ms: number; send: number; redis: number; sink: number; bench: number }> = [];
 
     for (const n of sizes) {
       const prefix = `bench${n}`;
@@ -58,7 +61,10 @@ export async function benchSend(args: string[] = []): Promise<void> {
         // The ceiling is measured right before each run: on a shared machine the load drifts.
         if (n === 10_000 && existsSync(SMTP_SOURCE)) ceilings.push(await smtpSourceRate(sink.port, 10_000, size, POOL));
         const before = sink.messages();
+        const cpuBefore = { redis: cpuSeconds(redis.pid()), sink: cpuSeconds(sink.pid), bench: process.cpuUsage() };
         const r = await timeSendCommand(store, digestId, n, env(prefix));
+        const bench = process.cpuUsage(cpuBefore.bench);
+        cpu.push({ ms: r.ms, send: r.cpuS, redis: cpuSeconds(redis.pid()) - cpuBefore.redis, sink: cpuSeconds(sink.pid) - cpuBefore.sink, bench: (bench.user + bench.system) / 1e6 });
         if (r.exit !== 0) throw new Error(`send exited with ${r.exit}: ${r.stderr.slice(-500)}`);
         // Each message has one recipient: more messages at the sink than sent deliveries are duplicates.
         await new Promise((res) => setTimeout(res, 300));
@@ -87,6 +93,14 @@ export async function benchSend(args: string[] = []): Promise<void> {
         duplicates += sink.messages() - before - (await store.deliveryCounts(digestId)).sent;
         twoWorkers = { one: (n / median.ms) * 1000, two: (n / r.ms) * 1000 };
         console.log(`  two worker processes: ${fmt(r.ms)} → ${Math.round(twoWorkers.two)} messages/s, ${(twoWorkers.two / twoWorkers.one).toFixed(2)}× one`);
+        // The bound a second process cannot beat: the cores of the machine over the cores one run
+        // keeps busy (the send command, Redis with its fsyncs, the sink, this bench's polling).
+        const m = cpu.filter((c) => c.ms === median.ms)[0] ?? cpu[0]!;
+        const cores = (m.send + m.redis + m.sink + m.bench) / (m.ms / 1000);
+        console.log(
+          `  CPU of the median one-worker run: send ${m.send.toFixed(1)} s, redis-server ${m.redis.toFixed(1)} s, smtp-sink ${m.sink.toFixed(1)} s, bench ${m.bench.toFixed(1)} s ` +
+            `over ${fmt(m.ms)} = ${cores.toFixed(2)} of ${availableParallelism()} cores busy → two processes can reach at most ${(availableParallelism() / cores).toFixed(2)}× one`,
+        );
       }
     }
     console.log(`  duplicates at the sink in all runs: ${duplicates}`);

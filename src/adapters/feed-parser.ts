@@ -1,4 +1,4 @@
-import Parser from 'rss-parser';
+import type Parser from 'rss-parser';
 import { FrontError } from '../domain/errors.ts';
 import type { FeedParser, ParsedFeed, RawItem } from '../pipeline/ports.ts';
 import { parseJsonFeed } from './json-feed.ts';
@@ -25,22 +25,10 @@ const ROOT_KINDS: Record<string, FeedKind> = { rss: 'rss', feed: 'atom', 'rdf:RD
  * scheduled collect is the retry. The error stays on the feed's state for `status` to show.
  */
 export function createFeedParser(): FeedParser {
-  const parser = new Parser<Node, Node>({
-    // A bare <rss> with no version attribute is common enough; read it as RSS 2.0.
-    defaultRSS: 2,
-    customFields: {
-      feed: ['dc:language'],
-      item: [
-        ['link', 'links', { keepArray: true }],
-        ['category', 'categoryNodes', { keepArray: true }],
-        ['dc:subject', 'subjectNodes', { keepArray: true }],
-        'published',
-        'updated',
-      ],
-    },
-  });
-  tolerateBadAtomDates(parser);
-
+  // rss-parser (with xml2js and xmlbuilder) is imported on the first feed parsed: commands that never
+  // parse a feed (send, status, subscribers …) should not pay for it at start-up.
+  let parser: Promise<Parser<Node, Node>> | undefined;
+  const rss = (): Promise<Parser<Node, Node>> => (parser ??= import('rss-parser').then(({ default: RssParser }) => makeRssParser(RssParser)));
   return {
     async parseFeed(body: string): Promise<ParsedFeed> {
       if (/^[\s\ufeff]*[{[]/.test(body.slice(0, 64))) return parseJsonFeed(body, MAX_ITEMS_PER_FEED);
@@ -61,7 +49,7 @@ export function createFeedParser(): FeedParser {
       let output: Node & { items: Node[] };
       try {
         // Starting at the root drops leading junk (blank lines before <?xml) that sax rejects.
-        output = await parser.parseString(xml.slice(root.offset));
+        output = await (await rss()).parseString(xml.slice(root.offset));
       } catch (err) {
         const reason = err instanceof Error ? err.message.replace(/\s+/g, ' ') : String(err);
         throw new FrontError('FEED_PARSE_ERROR', `malformed ${kind} feed: ${reason}`, { permanent: true, cause: err });
@@ -76,6 +64,25 @@ export function createFeedParser(): FeedParser {
       };
     },
   };
+}
+
+function makeRssParser(RssParser: typeof Parser): Parser<Node, Node> {
+  const parser = new RssParser<Node, Node>({
+    // A bare <rss> with no version attribute is common enough; read it as RSS 2.0.
+    defaultRSS: 2,
+    customFields: {
+      feed: ['dc:language'],
+      item: [
+        ['link', 'links', { keepArray: true }],
+        ['category', 'categoryNodes', { keepArray: true }],
+        ['dc:subject', 'subjectNodes', { keepArray: true }],
+        'published',
+        'updated',
+      ],
+    },
+  });
+  tolerateBadAtomDates(parser);
+  return parser;
 }
 
 function toRawItem(item: Node, kind: FeedKind): RawItem {

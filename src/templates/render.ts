@@ -1,4 +1,4 @@
-import mjml2html from 'mjml';
+import type mjml2htmlType from 'mjml';
 import type { Digest, Language } from '../domain/model.ts';
 import { buildDigestMjml } from './digest-mjml.ts';
 import { renderPlainText } from './plain-text.ts';
@@ -48,13 +48,19 @@ export async function renderEditions(digest: Digest, ctx: ViewContext): Promise<
   return { en: en!, es: es! };
 }
 
+// Loaded on first render: mjml (with juice, cheerio and undici behind it) costs ~0.6 s to import,
+// which `send`, `worker` start-up and every other command that never renders would pay.
+let mjmlModule: Promise<typeof mjml2htmlType> | undefined;
+const loadMjml = (): Promise<typeof mjml2htmlType> => (mjmlModule ??= import('mjml').then((m) => m.default));
+
 export async function renderDigest(digest: Digest, ctx: ViewContext, lang: Language = 'en'): Promise<RenderedDigest> {
   const view = toViewModel(digest, ctx, lang);
   // 'strict': the MJML is ours and feed text is escaped, so any validation error is a template bug;
   // 'soft' would still emit HTML and we would mail a broken issue to everyone.
   // fonts: {} keeps MJML from adding Google Fonts <link>s (we use system fonts; no tracking fetch).
   // ignoreIncludes is mjml 5's default already; stated so a default change cannot read files.
-  let result: Awaited<ReturnType<typeof mjml2html>>;
+  const mjml2html = await loadMjml();
+  let result: Awaited<ReturnType<typeof mjml2htmlType>>;
   try {
     result = await mjml2html(buildDigestMjml(view), {
       validationLevel: 'strict',

@@ -12,6 +12,8 @@ import { freePort } from '../../src/adapters/free-port.ts';
  */
 export interface FaultyRedis {
   url: string;
+  /** The running redis-server's pid (for benchmarks that read its CPU time). */
+  pid(): number | undefined;
   kill(): Promise<void>;
   restart(): Promise<void>;
   freeze(ms: number): Promise<void>;
@@ -51,6 +53,7 @@ export async function startAofRedis(): Promise<FaultyRedis> {
   await start();
   return {
     url,
+    pid: () => child?.pid,
     async kill() {
       const c = child!;
       c.kill('SIGKILL');
