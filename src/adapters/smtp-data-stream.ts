@@ -1,5 +1,6 @@
 import { PassThrough, type Transform, type TransformCallback } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { isWireClean } from '../templates/mime.ts';
 
 /**
  * nodemailer writes every message through its DataStream, which dot-stuffs (RFC 5321 4.5.2) and
@@ -8,7 +9,8 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
  * with a dot) never need a byte changed. `stuffChunk` does the same transformation by jumping
  * between line breaks with Buffer.indexOf (native), so it costs per line, not per byte. It
  * replaces DataStream's _transform once, here; the fuzz test in test/unit/smtp-data-stream.test.ts
- * checks it byte for byte against nodemailer's own implementation.
+ * checks it byte for byte against nodemailer's own implementation. A message from buildRaw is
+ * known to need no change at all (isWireClean) and is passed on without even that scan.
  */
 
 const LF = 0x0a;
@@ -88,6 +90,13 @@ export function installFastDataStream(): { original?: Transform['_transform'] } 
     if (!chunk || !chunk.length) return done();
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     this.inByteCount += buf.length;
+    // A whole message from buildRaw, at the start of the data or of a line: nothing to change.
+    if ((this.lastByte === false || this.lastByte === LF) && isWireClean(buf)) {
+      this.outByteCount += buf.length;
+      this.push(buf);
+      this.lastByte = buf[buf.length - 1]!;
+      return done();
+    }
     const { out, lastByte } = stuffChunk(buf, this.lastByte);
     this.outByteCount += out.length;
     this.push(out);

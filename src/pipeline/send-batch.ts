@@ -89,6 +89,8 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
   const domain = envelopeFrom.split('@')[1] ?? 'frontera.local';
   const result: BatchResult = { sent: 0, skipped: 0, bounced: 0, failed: 0, uncertain: 0, paused: 0 };
   const mailFor = await ledger('variants', () => variantsForBatch(deps, digestId, subscriberIds, prepared));
+  // `sent` records still being written (each lane leaves at most one behind: its next claim needs Redis too).
+  const inFlight = new Set<Promise<void>>();
 
   const record = async (subscriberId: string, outcome: DeliveryOutcome) => {
     await ledger('record', () => store.recordOutcome(digestId, subscriberId, outcome), { subscriberId, state: outcome.state });
@@ -183,7 +185,13 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
     if (!outcome) {
       health.markUp();
       // Accepted by the SMTP server: from here on only `sent` is true, however long Redis is away.
-      return record(subscriberId, { state: 'sent', messageId });
+      // The lane does not wait for this write: with AOF fsync on every write, it then shares one
+      // fsync with the lane's next claim instead of costing one of its own (the batch awaits every
+      // record before it settles). Failures stay awaited, so the circuit breaker sees them in order.
+      const write = record(subscriberId, { state: 'sent', messageId });
+      inFlight.add(write);
+      write.then(() => inFlight.delete(write), () => undefined);
+      return;
     }
     logger.warn({ digestId, subscriberId, state: outcome.state, error: outcome.error }, 'delivery.failed');
     return record(subscriberId, { ...outcome, tripAfter: policy.breakerThreshold });
@@ -193,11 +201,18 @@ export async function sendBatch(deps: SendDeps, digestId: string, subscriberIds:
   // pooled SMTP connection busy instead of waiting on one round trip at a time.
   let next = 0;
   const lanes = Math.max(1, Math.min(deps.concurrency ?? 1, subscriberIds.length));
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      while (next < subscriberIds.length) await deliverOne(subscriberIds[next++]!);
-    }),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < subscriberIds.length) await deliverOne(subscriberIds[next++]!);
+      }),
+    );
+  } finally {
+    // Every accepted message's `sent` is written (or has failed for good) before the batch ends either way.
+    await Promise.allSettled([...inFlight]);
+  }
+  // A `sent` that could not be written for ledgerGiveUpMs fails the batch, as an awaited write would have.
+  await Promise.all([...inFlight]);
   logger.info({ digestId, ...result }, 'send.batch_done');
   await ledger('settle', () => settleDigest(store, digestId, clock, logger));
   return result;

@@ -196,11 +196,27 @@ export function buildRaw(
   head += `Content-Type: multipart/alternative; boundary="${b}"${CRLF}${CRLF}`;
   const partHead = (type: string) =>
     `--${b}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
-  return Buffer.concat([
+  const raw = Buffer.concat([
     Buffer.from(head + partHead('text/plain'), 'utf8'),
     ...spliceBody(prepared.text, values, (v) => v),
     Buffer.from(`${CRLF}${partHead('text/html')}`, 'ascii'),
     ...spliceBody(prepared.html, values, escapeHtml),
     Buffer.from(`${CRLF}--${b}--${CRLF}`, 'ascii'),
   ]);
+  WIRE_CLEAN.add(raw);
+  return raw;
+}
+
+/**
+ * Messages from buildRaw, which need no SMTP dot-stuffing by construction: every line break is
+ * CRLF (header values with CR or LF are refused, folding and QP emit CRLF) and no line starts with
+ * '.' (header lines start with a name or folding space, boundary lines with "--", and encodeQpPiece
+ * writes a line-leading '.' as =2E). The SMTP data stream passes such a buffer through as it is
+ * instead of scanning its 100 KB for line starts (src/adapters/smtp-data-stream.ts); a buffer
+ * that is not this very object (a copy, a slice) is scanned as usual.
+ */
+const WIRE_CLEAN = new WeakSet<Uint8Array>();
+
+export function isWireClean(chunk: Uint8Array): boolean {
+  return WIRE_CLEAN.has(chunk);
 }

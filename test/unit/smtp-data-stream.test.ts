@@ -2,6 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { dataStreamPrototype, installFastDataStream, stuffChunk } from '../../src/adapters/smtp-data-stream.ts';
+import { buildRaw, isWireClean, prepareMime } from '../../src/templates/mime.ts';
 
 /** Runs chunks through a DataStream (nodemailer's class) with the given _transform. */
 async function throughDataStream(chunks: Buffer[], transform: unknown): Promise<Buffer> {
@@ -42,5 +43,46 @@ describe('dot-stuffing by line, not by byte', () => {
     expect(out).toBe(clean);
     expect(lastByte).toBe(0x0a);
     expect(stuffChunk(Buffer.from('.a\n.b'), 0x0a).out.toString()).toBe('..a\r\n..b');
+  });
+
+  it('buildRaw output needs no stuffing whatever the content, so the data stream may skip the scan', async () => {
+    // Dots, bare CR/LF, "From " and long lines in every place a digest or a subscriber can put text.
+    const pieces = ['.', '..', '\r', '\n', '\r\n', '\r\n.', '\n.', 'From ', 'é', ' ', 'a'.repeat(74), '=', '.\r\n.'];
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const text = () => Array.from({ length: 1 + rand(40) }, () => pieces[rand(pieces.length)]).join('');
+    installFastDataStream();
+    for (let round = 0; round < 200; round++) {
+      const mime = prepareMime({
+        from: 'Frontera <digest@frontera.example>',
+        subject: `.${text()}`,
+        html: `${text()}{{u}}${text()}{{e}}${text()}`,
+        text: `${text()}{{u}}${text()}`,
+        placeholders: ['{{u}}', '{{e}}'],
+      });
+      const raw = buildRaw(mime, { '{{u}}': `.${text()}`, '{{e}}': '.reader@example.org' }, {
+        to: '.reader@example.org',
+        messageId: '<x.y@frontera.example>',
+        date: new Date(0),
+        extra: { 'List-Unsubscribe': '<https://frontera.example/u?t=.a>' },
+      });
+      expect(isWireClean(raw)).toBe(true);
+      // The general path would change nothing: same object back, not a copy.
+      expect(stuffChunk(raw, false).out).toBe(raw);
+      // ... and the data stream sends it as it is, then the terminating dot.
+      const sent = await throughDataStream([raw], (dataStreamPrototype() as unknown as { _transform: unknown })._transform);
+      expect(sent.toString('latin1')).toBe(`${raw.toString('latin1')}.\r\n`);
+    }
+  });
+
+  it('scans a copy of a clean message, and anything that does not start a line, as usual', async () => {
+    const mime = prepareMime({ from: 'a@b.example', subject: 's', html: 'h', text: 't', placeholders: [] });
+    const raw = buildRaw(mime, {}, { to: 'c@d.example', messageId: '<m@b.example>', date: new Date(0), extra: {} });
+    expect(isWireClean(Buffer.from(raw))).toBe(false);
+    expect(isWireClean(raw.subarray(1))).toBe(false);
+    // After a bare CR the next byte decides the insertion; a clean message right after one is still fixed up.
+    installFastDataStream();
+    const out = await throughDataStream([Buffer.from('x\r'), raw], (dataStreamPrototype() as unknown as { _transform: unknown })._transform);
+    expect(out.toString('latin1')).toBe(`x\r\n${raw.toString('latin1')}.\r\n`);
   });
 });
