@@ -58,6 +58,8 @@ export interface ClusterOptions {
   /** Stories this small join the nearest bigger story when their centroid cosine reaches threshold × attachFactor (0: never). */
   attachMaxSize?: number;
   attachFactor?: number;
+  /** A term arriving this improbably late in a story marks a new development (0: never; see burstOnset). */
+  burstAlpha?: number;
 }
 
 export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
@@ -80,6 +82,7 @@ export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   splitMinArticles: 2,
   attachMaxSize: 2,
   attachFactor: 0.7,
+  burstAlpha: 0.001,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
@@ -194,9 +197,21 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
     timeScaleMs: opts.timeScale * gapMs,
   });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
-  const split = opts.splitMinSize > 0 ? groups.flatMap((g) => splitDevelopments(g, docs, timed, opts)) : groups;
-  const attached = opts.attachMaxSize > 0 ? attachFollowUps(split, corpus, pairs, gapMs, opts) : split;
-  const sorted = attached.map((members) => members.sort((x, y) => x - y));
+  // A story in which a new development begins (burstOnset) is split only after its follow-ups
+  // have joined it, so that they too are filed by the onset: before it, with the event; after it,
+  // with whichever part they are closer to. Other stories split first and take follow-ups by part.
+  const developing = new Set<number>();
+  const parts = groups.flatMap((g) => {
+    if (opts.splitMinSize <= 0) return [g];
+    if (opts.burstAlpha > 0 && g.length >= opts.splitMinSize && developmentOnset(g, docs, timed, opts)) {
+      developing.add(g[0]!);
+      return [g];
+    }
+    return splitDevelopments(g, docs, timed, opts);
+  });
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts) : parts;
+  const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts) : [g]));
+  const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
     const list = members.map((k) => docs[k]!);
@@ -216,6 +231,21 @@ function sumOf(members: number[], corpus: Corpus): SparseVector {
   return { ids, weights: Float64Array.from(ids, (id) => acc.get(id)!) };
 }
 
+function localCorpus(members: number[], docs: Article[], timed: Array<{ time: number }>, opts: Required<ClusterOptions>): Corpus {
+  return buildCorpus(
+    members.map((k) => docs[k]!),
+    Float64Array.from(members, (k) => timed[k]!.time),
+    { ...opts, maxDocFraction: 1 },
+  );
+}
+
+/** Whether a new development begins in this story (burstOnset), with its own term weights. */
+function developmentOnset(members: number[], docs: Article[], timed: Array<{ time: number }>, opts: Required<ClusterOptions>): boolean {
+  const sorted = [...members].sort((x, y) => x - y);
+  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * sorted.length));
+  return burstOnset(localCorpus(sorted, docs, timed, opts), minSize, opts.burstAlpha) !== undefined;
+}
+
 /**
  * One story per development: a week's big story often holds two events an editor keeps apart (the
  * tariffs imposed, then paused; the border orders, then the migrants stranded by them). Within the
@@ -229,11 +259,17 @@ function splitDevelopments(
   docs: Article[],
   timed: Array<{ time: number }>,
   opts: Required<ClusterOptions>,
+  minShareOf?: number,
 ): number[][] {
   if (members.length < opts.splitMinSize) return [members];
-  const local = members.map((k) => docs[k]!);
-  const times = Float64Array.from(members, (k) => timed[k]!.time);
-  const corpus = buildCorpus(local, times, { ...opts, maxDocFraction: 1 });
+  members = [...members].sort((x, y) => x - y);
+  const corpus = localCorpus(members, docs, timed, opts);
+  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * (minShareOf ?? members.length)));
+  const onset = opts.burstAlpha > 0 ? burstOnset(corpus, minSize, opts.burstAlpha) : undefined;
+  if (onset) {
+    const parts = splitAtOnset(corpus, onset);
+    return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, minShareOf ?? members.length));
+  }
   const gapMs = opts.maxGapHours * 3_600_000;
   const pairs = linkedPairs(corpus, opts.splitThreshold * opts.pairFactor, 2 * gapMs);
   const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
@@ -242,7 +278,6 @@ function splitDevelopments(
     centroidWeight: opts.centroidWeight,
     timeScaleMs: opts.timeScale * gapMs,
   });
-  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * members.length));
   const seeds = groups.filter((g) => g.length >= minSize);
   if (seeds.length < 2) return [members];
   const centroids = seeds.map((g) => sumOf(g, corpus));
@@ -260,6 +295,57 @@ function splitDevelopments(
     }
   }
   return out.map((g) => g.map((k) => members[k]!));
+}
+
+/**
+ * Where a new development begins: a term absent from the story's first articles and frequent from
+ * some article on (the tariffs "paused", a "deal", a "verdict"). By chance, the c articles that
+ * hold a term all come after the first f of n with probability C(n − f, c) / C(n, c); a term
+ * whose arrival is that improbable (below alpha), with at least minSize articles before it and
+ * carrying it, marks the onset. The least probable such term wins. Articles are in time order.
+ */
+function burstOnset(corpus: Corpus, minSize: number, alpha: number): { at: number; term: number } | undefined {
+  const n = corpus.vectors.length;
+  const first = new Map<number, number>();
+  const count = new Map<number, number>();
+  corpus.vectors.forEach((v, k) => {
+    for (const id of v.ids) {
+      if (!first.has(id)) first.set(id, k);
+      count.set(id, (count.get(id) ?? 0) + 1);
+    }
+  });
+  let best: { at: number; term: number; p: number } | undefined;
+  for (const [term, at] of first) {
+    const c = count.get(term)!;
+    if (at < minSize || c < minSize) continue;
+    let p = 1;
+    for (let k = 0; k < c; k++) p *= (n - at - k) / (n - k);
+    if (p < alpha && (!best || p < best.p || (p === best.p && at < best.at))) best = { at, term, p };
+  }
+  return best;
+}
+
+/**
+ * Splits a story at a development's onset: what came before stays with the original event (an
+ * article cannot belong to a development that had not begun), the articles carrying the onset
+ * term form the development, and each other later article joins whichever of the two it is
+ * closer to (centroid cosine, with the story's own term weights): an explainer or market piece
+ * that only discusses the subject stays with the event, a report of the new turn joins it.
+ */
+function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }): number[][] {
+  const n = corpus.vectors.length;
+  const has = (k: number): boolean => corpus.vectors[k]!.ids.includes(onset.term);
+  const before = Array.from({ length: onset.at }, (_, k) => k);
+  const core: number[] = [];
+  const rest: number[] = [];
+  for (let k = onset.at; k < n; k++) (has(k) ? core : rest).push(k);
+  const centroids = [sumOf(before, corpus), sumOf(core, corpus)];
+  const out = [before, core];
+  for (const k of rest) {
+    const sims = centroids.map((c) => cosine(corpus.vectors[k]!, c) / (Math.sqrt(squaredNorm(c)) || 1));
+    out[sims[1]! > sims[0]! ? 1 : 0]!.push(k);
+  }
+  return out;
 }
 
 /**
