@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Article } from './model.ts';
+import type { Article, TopicConfig } from './model.ts';
+import { assignTheme, themeScores } from './themes.ts';
 import { agglomerate, type SparseVector } from './story-linkage.ts';
 import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type Corpus } from './story-vectors.ts';
 
@@ -170,7 +171,11 @@ function strongest(pairs: Array<[number, number, number]>, n: number): Array<[nu
   return pairs.filter((_, p) => keep[p] === 1);
 }
 
-export function clusterStories(articles: Article[], options: ClusterOptions = {}): StoryCluster[] {
+/**
+ * With a topic, a lone follow-up joins a story only if it touches the story's theme (see
+ * attachFollowUps); without one (a dataset with no themes) any subject may join.
+ */
+export function clusterStories(articles: Article[], options: ClusterOptions = {}, topic?: TopicConfig): StoryCluster[] {
   const opts = { ...CLUSTER_DEFAULTS, ...options };
   const byId = new Map<string, Article>();
   for (const a of articles) if (!byId.has(a.id)) byId.set(a.id, a);
@@ -209,7 +214,7 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
     }
     return splitDevelopments(g, docs, timed, opts);
   });
-  const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts) : parts;
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && { topic, docs }) : parts;
   const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts) : [g]));
   const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
@@ -361,6 +366,7 @@ function attachFollowUps(
   pairs: Array<[number, number, number]>,
   gapMs: number,
   opts: Required<ClusterOptions>,
+  themes?: { topic: TopicConfig; docs: Article[] },
 ): number[][] {
   const big = groups.filter((g) => g.length > opts.attachMaxSize).map((g) => [...g]);
   if (big.length === 0) return groups;
@@ -377,9 +383,12 @@ function attachFollowUps(
   const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
   const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
   const spans = big.map((g) => [Math.min(...g.map((k) => corpus.times[k]!)), Math.max(...g.map((k) => corpus.times[k]!))] as const);
+  // Each story's theme (its digest section), as an index into topic.themes; -1 for the catch-all.
+  const storyThemes = themes ? big.map((g) => themes.topic.themes.findIndex((t) => t.id === assignTheme(g.map((k) => themes.docs[k]!), themes.topic))) : [];
   const out = [...big];
   for (const g of groups) {
     if (g.length > opts.attachMaxSize) continue;
+    const scores = themes ? themeScores(g.map((k) => themes.docs[k]!), themes.topic) : [];
     const sum = sumOf(g, corpus);
     const norm = Math.sqrt(squaredNorm(sum)) || 1;
     const t = g.reduce((x, k) => x + corpus.times[k]!, 0) / g.length;
@@ -392,6 +401,10 @@ function attachFollowUps(
       const [start, end] = spans[b]!;
       // A follow-up comes while its story runs: a piece half a day before or after is another development.
       if (t < start - gapMs / 6 || t > end + gapMs / 6) return;
+      // An editor files a follow-up under an event only if it is about the event's subject: a
+      // piece that never mentions the story's theme (cartels designated terrorists, next to the
+      // day's border orders) is another story, however many of the day's words it shares.
+      if (themes && storyThemes[b]! >= 0 && !(scores[storyThemes[b]!]! > 0)) return;
       const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
       const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
       if (sim >= bestSim) (bestSim = sim), (best = b);
