@@ -331,25 +331,25 @@ function burstOnset(corpus: Corpus, minSize: number, alpha: number): { at: numbe
 }
 
 /**
- * Splits a story at a development's onset: what came before stays with the original event (an
- * article cannot belong to a development that had not begun), the articles carrying the onset
- * term form the development, and each other later article joins whichever of the two it is
- * closer to (centroid cosine, with the story's own term weights): an explainer or market piece
- * that only discusses the subject stays with the event, a report of the new turn joins it.
+ * Splits a story at a development's onset. What came before stays with the original event: an
+ * article cannot belong to a development that had not begun. The articles carrying the onset term
+ * form the development, and its distinctive terms are the new ones (absent before the onset) that
+ * at least two of its articles use. A later article carrying one of them reports the new turn and
+ * joins it; a later article without any only discusses the subject (an explainer, the markets,
+ * the effects) and stays with the event.
  */
 function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }): number[][] {
   const n = corpus.vectors.length;
-  const has = (k: number): boolean => corpus.vectors[k]!.ids.includes(onset.term);
   const before = Array.from({ length: onset.at }, (_, k) => k);
+  const seen = new Set<number>();
+  for (const k of before) for (const id of corpus.vectors[k]!.ids) seen.add(id);
   const core: number[] = [];
   const rest: number[] = [];
-  for (let k = onset.at; k < n; k++) (has(k) ? core : rest).push(k);
-  const centroids = [sumOf(before, corpus), sumOf(core, corpus)];
+  for (let k = onset.at; k < n; k++) (corpus.vectors[k]!.ids.includes(onset.term) ? core : rest).push(k);
+  const uses = new Map<number, number>();
+  for (const k of core) for (const id of corpus.vectors[k]!.ids) if (!seen.has(id)) uses.set(id, (uses.get(id) ?? 0) + 1);
   const out = [before, core];
-  for (const k of rest) {
-    const sims = centroids.map((c) => cosine(corpus.vectors[k]!, c) / (Math.sqrt(squaredNorm(c)) || 1));
-    out[sims[1]! > sims[0]! ? 1 : 0]!.push(k);
-  }
+  for (const k of rest) out[corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= 2) ? 1 : 0]!.push(k);
   return out;
 }
 
