@@ -355,10 +355,11 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }): numb
 
 /**
  * A lone explainer, market reaction or reply rarely repeats the event's words closely enough to
- * pass the merge threshold, yet an editor files it under the event. Each small story joins the
- * bigger story (more than attachMaxSize articles) running at the time (within a sixth of the gap of
- * its first and last article) whose centroid it is closest to,
- * when that closeness, discounted by time like any merge, reaches threshold × attachFactor.
+ * pass the merge threshold, yet an editor files it under the event. Each small story (at most
+ * attachMaxSize articles) joins the bigger story running at the time (within a sixth of the gap of
+ * its first and last article) whose centroid it is closest to, when that closeness, discounted by
+ * time like any merge, reaches threshold × attachFactor. Pairs go first, then lone articles, which
+ * then meet the stories as the pairs left them.
  */
 function attachFollowUps(
   groups: number[][],
@@ -368,7 +369,23 @@ function attachFollowUps(
   opts: Required<ClusterOptions>,
   themes?: { topic: TopicConfig; docs: Article[] },
 ): number[][] {
-  const big = groups.filter((g) => g.length > opts.attachMaxSize).map((g) => [...g]);
+  // Largest follow-ups first, each joining a story bigger than itself: a lone article may join a
+  // pair of reports that did not join anything bigger.
+  let out = groups;
+  for (let size = opts.attachMaxSize; size >= 1; size--) out = attachOfSize(out, size, corpus, pairs, gapMs, opts, themes);
+  return out;
+}
+
+function attachOfSize(
+  groups: number[][],
+  size: number,
+  corpus: Corpus,
+  pairs: Array<[number, number, number]>,
+  gapMs: number,
+  opts: Required<ClusterOptions>,
+  themes?: { topic: TopicConfig; docs: Article[] },
+): number[][] {
+  const big = groups.filter((g) => g.length > size).map((g) => [...g]);
   if (big.length === 0) return groups;
   // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
   // must not compare every lone article with every story.
@@ -387,7 +404,11 @@ function attachFollowUps(
   const storyThemes = themes ? big.map((g) => themes.topic.themes.findIndex((t) => t.id === assignTheme(g.map((k) => themes.docs[k]!), themes.topic))) : [];
   const out = [...big];
   for (const g of groups) {
-    if (g.length > opts.attachMaxSize) continue;
+    if (g.length > size) continue;
+    if (g.length < size) {
+      out.push(g);
+      continue;
+    }
     const scores = themes ? themeScores(g.map((k) => themes.docs[k]!), themes.topic) : [];
     const sum = sumOf(g, corpus);
     const norm = Math.sqrt(squaredNorm(sum)) || 1;
