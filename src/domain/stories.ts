@@ -83,7 +83,7 @@ export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   splitMinArticles: 2,
   attachMaxSize: 2,
   attachFactor: 0.7,
-  burstAlpha: 0.001,
+  burstAlpha: 0.005,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
