@@ -208,14 +208,13 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   const developing = new Set<number>();
   const parts = groups.flatMap((g) => {
     if (opts.splitMinSize <= 0) return [g];
-    if (opts.burstAlpha > 0 && g.length >= opts.splitMinSize && developmentOnset(g, docs, timed, opts)) {
-      developing.add(g[0]!);
-      return [g];
-    }
-    return splitDevelopments(g, docs, timed, opts);
+    const split = splitDevelopments(g, docs, timed, opts, { deferOnset: true });
+    if (split) return split;
+    developing.add(g[0]!);
+    return [g];
   });
   const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && { topic, docs }) : parts;
-  const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts) : [g]));
+  const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts)! : [g]));
   const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
@@ -244,36 +243,34 @@ function localCorpus(members: number[], docs: Article[], timed: Array<{ time: nu
   );
 }
 
-/** Whether a new development begins in this story (burstOnset), with its own term weights. */
-function developmentOnset(members: number[], docs: Article[], timed: Array<{ time: number }>, opts: Required<ClusterOptions>): boolean {
-  const sorted = [...members].sort((x, y) => x - y);
-  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * sorted.length));
-  return burstOnset(localCorpus(sorted, docs, timed, opts), minSize, opts.burstAlpha) !== undefined;
-}
-
 /**
  * One story per development: a week's big story often holds two events an editor keeps apart (the
  * tariffs imposed, then paused; the border orders, then the migrants stranded by them). Within the
  * story, terms every article shares (tariff, Trump, Mexico) weigh nothing, so re-clustering its
  * articles with the story's own term weights finds the developments by what sets them apart. Only
  * when two or more sizeable developments appear is the story split; the rest of its articles join
- * the development whose centroid they are closest to.
+ * the development whose centroid they are closest to. A story in which a new development begins
+ * at a clear onset (burstOnset) is split there instead (splitAtOnset); with deferOnset, such a
+ * story is not split but reported (undefined), so that it can first take its follow-ups.
  */
 function splitDevelopments(
   members: number[],
   docs: Article[],
   timed: Array<{ time: number }>,
   opts: Required<ClusterOptions>,
-  minShareOf?: number,
-): number[][] {
+  how: { deferOnset?: boolean; minShareOf?: number } = {},
+): number[][] | undefined {
   if (members.length < opts.splitMinSize) return [members];
   members = [...members].sort((x, y) => x - y);
   const corpus = localCorpus(members, docs, timed, opts);
-  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * (minShareOf ?? members.length)));
+  const minShareOf = how.minShareOf ?? members.length;
+  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * minShareOf));
   const onset = opts.burstAlpha > 0 ? burstOnset(corpus, minSize, opts.burstAlpha) : undefined;
+  if (onset && how.deferOnset) return undefined;
   if (onset) {
+    // Each part may hold a development of its own; sizes stay measured against the whole story.
     const parts = splitAtOnset(corpus, onset);
-    return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, minShareOf ?? members.length));
+    return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, { minShareOf })!);
   }
   const gapMs = opts.maxGapHours * 3_600_000;
   const pairs = linkedPairs(corpus, opts.splitThreshold * opts.pairFactor, 2 * gapMs);
@@ -371,8 +368,17 @@ function attachFollowUps(
 ): number[][] {
   // Largest follow-ups first, each joining a story bigger than itself: a lone article may join a
   // pair of reports that did not join anything bigger.
+  // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
+  // must not compare every lone article with every story.
+  const neighbours = new Map<number, number[]>();
+  const link = (i: number, j: number): void => {
+    const list = neighbours.get(i);
+    if (list) list.push(j);
+    else neighbours.set(i, [j]);
+  };
+  for (const [, i, j] of pairs) link(i, j), link(j, i);
   let out = groups;
-  for (let size = opts.attachMaxSize; size >= 1; size--) out = attachOfSize(out, size, corpus, pairs, gapMs, opts, themes);
+  for (let size = opts.attachMaxSize; size >= 1; size--) out = attachOfSize(out, size, corpus, neighbours, gapMs, opts, themes);
   return out;
 }
 
@@ -380,22 +386,15 @@ function attachOfSize(
   groups: number[][],
   size: number,
   corpus: Corpus,
-  pairs: Array<[number, number, number]>,
+  neighbours: Map<number, number[]>,
   gapMs: number,
   opts: Required<ClusterOptions>,
   themes?: { topic: TopicConfig; docs: Article[] },
 ): number[][] {
   const big = groups.filter((g) => g.length > size).map((g) => [...g]);
   if (big.length === 0) return groups;
-  // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
-  // must not compare every lone article with every story.
   const bigOf = new Int32Array(corpus.vectors.length).fill(-1);
   big.forEach((g, b) => g.forEach((k) => (bigOf[k] = b)));
-  const neighbours = new Map<number, number[]>();
-  for (const [, i, j] of pairs) {
-    neighbours.set(i, [...(neighbours.get(i) ?? []), j]);
-    neighbours.set(j, [...(neighbours.get(j) ?? []), i]);
-  }
   const sums = big.map((g) => sumOf(g, corpus));
   const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
   const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
