@@ -269,7 +269,7 @@ function splitDevelopments(
   if (onset && how.deferOnset) return undefined;
   if (onset) {
     // Each part may hold a development of its own; sizes stay measured against the whole story.
-    const parts = splitAtOnset(corpus, onset);
+    const parts = splitAtOnset(corpus, onset, opts.splitMinShare);
     return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, { minShareOf })!);
   }
   const gapMs = opts.maxGapHours * 3_600_000;
@@ -331,11 +331,11 @@ function burstOnset(corpus: Corpus, minSize: number, alpha: number): { at: numbe
  * Splits a story at a development's onset. What came before stays with the original event: an
  * article cannot belong to a development that had not begun. The articles carrying the onset term
  * form the development, and its distinctive terms are the new ones (absent before the onset) that
- * at least two of its articles use. A later article carrying one of them reports the new turn and
- * joins it; a later article without any only discusses the subject (an explainer, the markets,
- * the effects) and stays with the event.
+ * at least two of its articles use, and a share minShare of them. A later article carrying one of
+ * them reports the new turn and joins it; a later article without any only discusses the subject
+ * (an explainer, the markets, the effects) and stays with the event.
  */
-function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }): number[][] {
+function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minShare: number): number[][] {
   const n = corpus.vectors.length;
   const before = Array.from({ length: onset.at }, (_, k) => k);
   const seen = new Set<number>();
@@ -345,8 +345,11 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }): numb
   for (let k = onset.at; k < n; k++) (corpus.vectors[k]!.ids.includes(onset.term) ? core : rest).push(k);
   const uses = new Map<number, number>();
   for (const k of core) for (const id of corpus.vectors[k]!.ids) if (!seen.has(id)) uses.set(id, (uses.get(id) ?? 0) + 1);
+  // Used by two of its reports at least, and by as large a share of them as makes a development
+  // sizeable: in a development of forty reports, a word two of them happen to use is incidental.
+  const minUses = Math.max(2, Math.ceil(minShare * core.length));
   const out = [before, core];
-  for (const k of rest) out[corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= 2) ? 1 : 0]!.push(k);
+  for (const k of rest) out[corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= minUses) ? 1 : 0]!.push(k);
   return out;
 }
 
