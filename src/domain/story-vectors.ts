@@ -28,9 +28,9 @@ const MAX_STRICTNESS = 2;
 // holds at most n·K entries in total and candidate generation stays near-linear.
 const SIGNATURE_TERMS = 8;
 
-// Days of the week date an article, they do not say what happened: newsletters and live pages put
-// them in every title ("Monday Briefing", "Tuesday Briefing"), which would link one outlet's
-// editions about different events.
+// In a headline a day of the week names an edition, not the event: newsletters and live pages put
+// it in every title ("Monday Briefing", "Tuesday Briefing"), which would link one outlet's editions
+// about different events. In a summary it stays: reports of one event say on which day it happened.
 const WEEKDAYS: ReadonlySet<string> = new Set(
   'monday tuesday wednesday thursday friday saturday sunday lunes martes miercoles jueves viernes sabado domingo'.split(' '),
 );
@@ -82,7 +82,7 @@ export function scanText(text: string): ScannedText {
   for (let i = 0; i < parts.length; i += 2) {
     const word = parts[i]!;
     const token = word.toLowerCase();
-    if (token.length < 2 || STOPWORDS.has(token) || WEEKDAYS.has(token)) continue;
+    if (token.length < 2 || STOPWORDS.has(token)) continue;
     // Kinds below compare the word with its lower-case form; only the stored token is canonical.
     out.tokens.push(canonicalWord(token));
     const first = token.charCodeAt(0);
@@ -145,7 +145,9 @@ export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOp
     };
     // A title of one content word once dates are dropped is a template (a newsletter's name, "Live
     // updates"), not a headline: the summary alone says what the article is about.
-    const title = scanText(article.title);
+    const scanned = scanText(article.title);
+    const keep = scanned.tokens.map((token) => !WEEKDAYS.has(token));
+    const title = { tokens: scanned.tokens.filter((_, k) => keep[k]), kinds: scanned.kinds.filter((_, k) => keep[k]) };
     if (title.tokens.length > 1) add(title, opts.titleBoost);
     add(scanText(article.summary), 1);
     ids.sort((a, b) => a - b);
