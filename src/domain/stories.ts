@@ -332,8 +332,10 @@ function burstOnset(corpus: Corpus, minSize: number, alpha: number): { at: numbe
  * article cannot belong to a development that had not begun. The articles carrying the onset term
  * form the development, and its distinctive terms are the new ones (absent before the onset) that
  * at least two of its articles use, and a share minShare of them. A later article carrying one of
- * them reports the new turn and joins it; a later article without any only discusses the subject
- * (an explainer, the markets, the effects) and stays with the event.
+ * them, and closer to the development than to the event (centroid cosine with the story's own
+ * weights), reports the new turn and joins it; a later article without any only discusses the
+ * subject (an explainer, the markets, the effects) and stays with the event. The closeness check
+ * keeps an analysis of the event that happens to share one word with a later event where it is.
  */
 function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minShare: number): number[][] {
   const n = corpus.vectors.length;
@@ -349,7 +351,12 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minSh
   // sizeable: in a development of forty reports, a word two of them happen to use is incidental.
   const minUses = Math.max(2, Math.ceil(minShare * core.length));
   const out = [before, core];
-  for (const k of rest) out[corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= minUses) ? 1 : 0]!.push(k);
+  const centroids = [sumOf(before, corpus), sumOf(core, corpus)];
+  const closeness = (k: number, c: SparseVector): number => cosine(corpus.vectors[k]!, c) / (Math.sqrt(squaredNorm(c)) || 1);
+  for (const k of rest) {
+    const carries = corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= minUses);
+    out[carries && closeness(k, centroids[1]!) > closeness(k, centroids[0]!) ? 1 : 0]!.push(k);
+  }
   return out;
 }
 
