@@ -172,7 +172,7 @@ function strongest(pairs: Array<[number, number, number]>, n: number): Array<[nu
 }
 
 /**
- * With a topic, a lone follow-up joins a story only if it touches the story's theme (see
+ * With a topic, a lone follow-up joins a story only if it would go to the story's section (see
  * attachFollowUps); without one (a dataset with no themes) any subject may join.
  */
 export function clusterStories(articles: Article[], options: ClusterOptions = {}, topic?: TopicConfig): StoryCluster[] {
@@ -419,6 +419,7 @@ function attachOfSize(
       continue;
     }
     const scores = themes ? themeScores(g.map((k) => themes.docs[k]!), themes.topic) : [];
+    const topScore = Math.max(0, ...scores);
     const sum = sumOf(g, corpus);
     const norm = Math.sqrt(squaredNorm(sum)) || 1;
     const t = g.reduce((x, k) => x + corpus.times[k]!, 0) / g.length;
@@ -432,9 +433,10 @@ function attachOfSize(
       // A follow-up comes while its story runs: a piece half a day before or after is another development.
       if (t < start - gapMs / 6 || t > end + gapMs / 6) return;
       // An editor files a follow-up under an event only if it is about the event's subject: a
-      // piece that never mentions the story's theme (cartels designated terrorists, next to the
-      // day's border orders) is another story, however many of the day's words it shares.
-      if (themes && storyThemes[b]! >= 0 && !(scores[storyThemes[b]!]! > 0)) return;
+      // piece that, themed alone, would go to another section (cartels designated terrorists,
+      // next to the day's border orders) is another story, however many of the day's words it
+      // shares. It must mention the story's theme, and no other theme more.
+      if (themes && storyThemes[b]! >= 0 && !(scores[storyThemes[b]!]! > 0 && scores[storyThemes[b]!]! >= topScore)) return;
       const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
       const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
       if (sim >= bestSim) (bestSim = sim), (best = b);

@@ -76,7 +76,7 @@ describe('clusterStories: developments within a story', () => {
 describe('clusterStories: follow-ups and themes', () => {
   const topic = loadTopic(join(resolve(import.meta.dirname, '../..'), 'config/topic.yaml'));
 
-  it('with a topic, a lone article joins a story only if it mentions the story’s theme', () => {
+  it('with a topic, a lone article joins a story only if, themed alone, it would go to the story’s section', () => {
     serial = 0;
     const story = [
       at('tariff-1', 0, 'US imposes 25% tariffs on Mexican steel', 'Washington imposed tariffs of 25% on steel from Mexico on Monday.'),
@@ -91,5 +91,9 @@ describe('clusterStories: follow-ups and themes', () => {
     const withTopic = groupsOf(clusterStories([...story, aside], opts, topic));
     expect(withTopic).toContainEqual(['tariff-1', 'tariff-2', 'tariff-3']);
     expect(withTopic).toContainEqual(['aside']);
+    // Mentioning the story's theme is not enough when another theme weighs more.
+    const mostly = at('mostly', 3, 'Washington names Mexican cartels in new order', 'An order issued by Washington names six cartels from Mexico as organized crime groups, days after the tariffs.');
+    expect(groupsOf(clusterStories([...story, mostly], opts))).toContainEqual(['mostly', 'tariff-1', 'tariff-2', 'tariff-3']);
+    expect(groupsOf(clusterStories([...story, mostly], opts, topic))).toContainEqual(['mostly']);
   });
 });
