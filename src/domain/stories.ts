@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article, TopicConfig } from './model.ts';
 import { assignTheme, themeScores } from './themes.ts';
 import { agglomerate, type SparseVector } from './story-linkage.ts';
-import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type Corpus } from './story-vectors.ts';
+import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type ArticleScan, type Corpus } from './story-vectors.ts';
 
 export { articleTime, compareArticles, cosine, scanText } from './story-vectors.ts';
 
@@ -184,7 +184,9 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   timed.sort((a, b) => a.time - b.time || (a.article.id < b.article.id ? -1 : 1));
   const docs = timed.map((t) => t.article);
   if (docs.length === 0) return [];
-  const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts);
+  // Each article is scanned once; stories' own corpora reuse the scans.
+  const scans = new Map<Article, ArticleScan>();
+  const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts, scans);
   const gapMs = opts.maxGapHours * 3_600_000;
   // A week of one big subject makes every pair of articles look alike: the bar rises with the
   // collection's mean pairwise cosine, ‖Σv‖² − n over n(n − 1) for unit vectors, so a narrow week
@@ -208,13 +210,13 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   const developing = new Set<number>();
   const parts = groups.flatMap((g) => {
     if (opts.splitMinSize <= 0) return [g];
-    const split = splitDevelopments(g, docs, timed, opts, { deferOnset: true });
+    const split = splitDevelopments(g, docs, timed, opts, scans, { deferOnset: true });
     if (split) return split;
     developing.add(g[0]!);
     return [g];
   });
   const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && { topic, docs }) : parts;
-  const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts)! : [g]));
+  const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts, scans)! : [g]));
   const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
@@ -235,11 +237,18 @@ function sumOf(members: number[], corpus: Corpus): SparseVector {
   return { ids, weights: Float64Array.from(ids, (id) => acc.get(id)!) };
 }
 
-function localCorpus(members: number[], docs: Article[], timed: Array<{ time: number }>, opts: Required<ClusterOptions>): Corpus {
+function localCorpus(
+  members: number[],
+  docs: Article[],
+  timed: Array<{ time: number }>,
+  opts: Required<ClusterOptions>,
+  scans: Map<Article, ArticleScan>,
+): Corpus {
   return buildCorpus(
     members.map((k) => docs[k]!),
     Float64Array.from(members, (k) => timed[k]!.time),
     { ...opts, maxDocFraction: 1 },
+    scans,
   );
 }
 
@@ -258,11 +267,12 @@ function splitDevelopments(
   docs: Article[],
   timed: Array<{ time: number }>,
   opts: Required<ClusterOptions>,
+  scans: Map<Article, ArticleScan>,
   how: { deferOnset?: boolean; minShareOf?: number } = {},
 ): number[][] | undefined {
   if (members.length < opts.splitMinSize) return [members];
   members = [...members].sort((x, y) => x - y);
-  const corpus = localCorpus(members, docs, timed, opts);
+  const corpus = localCorpus(members, docs, timed, opts, scans);
   const minShareOf = how.minShareOf ?? members.length;
   const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * minShareOf));
   const onset = opts.burstAlpha > 0 ? burstOnset(corpus, minSize, opts.burstAlpha) : undefined;
@@ -270,7 +280,7 @@ function splitDevelopments(
   if (onset) {
     // Each part may hold a development of its own; sizes stay measured against the whole story.
     const parts = splitAtOnset(corpus, onset, opts.splitMinShare);
-    return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, { minShareOf })!);
+    return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, scans, { minShareOf })!);
   }
   const gapMs = opts.maxGapHours * 3_600_000;
   const pairs = linkedPairs(corpus, opts.splitThreshold * opts.pairFactor, 2 * gapMs);

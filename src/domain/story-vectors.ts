@@ -110,7 +110,23 @@ export interface Corpus {
   strictness: Float64Array;
 }
 
-export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOptions): Corpus {
+/** An article's scanned title (weekday names dropped; undefined for a template title) and summary. */
+export type ArticleScan = { title: ScannedText | undefined; summary: ScannedText };
+
+export function scanArticle(article: Article): ArticleScan {
+  // A title of one content word once dates are dropped is a template (a newsletter's name, "Live
+  // updates"), not a headline: the summary alone says what the article is about.
+  const scanned = scanText(article.title);
+  const keep = scanned.tokens.map((token) => !WEEKDAYS.has(token));
+  const title = { tokens: scanned.tokens.filter((_, k) => keep[k]), kinds: scanned.kinds.filter((_, k) => keep[k]) };
+  return { title: title.tokens.length > 1 ? title : undefined, summary: scanText(article.summary) };
+}
+
+/**
+ * `scans`, when given, holds each article's scan (scanArticle) for reuse: a story's own corpus
+ * (re-clustering, development onsets) is built from the same articles again.
+ */
+export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOptions, scans?: Map<Article, ArticleScan>): Corpus {
   const vocabulary = new Map<string, number>();
   // Per term id: document frequency, documents writing it as a name / in lower case, and the
   // last document that touched each counter (so one pass needs no per-document sets).
@@ -143,13 +159,13 @@ export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOp
         else if (kind === LOWER && lowerIn[id] !== d) (lowerIn[id] = d), lower[id]!++;
       });
     };
-    // A title of one content word once dates are dropped is a template (a newsletter's name, "Live
-    // updates"), not a headline: the summary alone says what the article is about.
-    const scanned = scanText(article.title);
-    const keep = scanned.tokens.map((token) => !WEEKDAYS.has(token));
-    const title = { tokens: scanned.tokens.filter((_, k) => keep[k]), kinds: scanned.kinds.filter((_, k) => keep[k]) };
-    if (title.tokens.length > 1) add(title, opts.titleBoost);
-    add(scanText(article.summary), 1);
+    let scan = scans?.get(article);
+    if (!scan) {
+      scan = scanArticle(article);
+      scans?.set(article, scan);
+    }
+    if (scan.title) add(scan.title, opts.titleBoost);
+    add(scan.summary, 1);
     ids.sort((a, b) => a - b);
     return { ids: Int32Array.from(ids), weights: Float64Array.from(ids, (id) => tf[id]!) };
   });
