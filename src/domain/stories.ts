@@ -205,8 +205,9 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
   // A story in which a new development begins (burstOnset) is split only after its follow-ups
-  // have joined it, so that they too are filed by the onset: before it, with the event; after it,
-  // with whichever part they are closer to. Other stories split first and take follow-ups by part.
+  // have joined it, so that they too are filed by the onset (splitAtOnset): before it, with the
+  // event; after it, with the development only if they carry its new terms. Other stories split
+  // first and take follow-ups by part.
   const developing = new Set<number>();
   const parts = groups.flatMap((g) => {
     if (opts.splitMinSize <= 0) return [g];
@@ -216,7 +217,7 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
     return [g];
   });
   const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && { topic, docs }) : parts;
-  const split = attached.flatMap((g) => (developing.has(g[0]!) ? splitDevelopments(g, docs, timed, opts, scans)! : [g]));
+  const split = attached.flatMap((g) => (g.some((k) => developing.has(k)) ? splitDevelopments(g, docs, timed, opts, scans)! : [g]));
   const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
@@ -386,8 +387,6 @@ function attachFollowUps(
   opts: Required<ClusterOptions>,
   themes?: { topic: TopicConfig; docs: Article[] },
 ): number[][] {
-  // Largest follow-ups first, each joining a story bigger than itself: a lone article may join a
-  // pair of reports that did not join anything bigger.
   // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
   // must not compare every lone article with every story.
   const neighbours = new Map<number, number[]>();
@@ -397,6 +396,8 @@ function attachFollowUps(
     else neighbours.set(i, [j]);
   };
   for (const [, i, j] of pairs) link(i, j), link(j, i);
+  // Largest follow-ups first, each joining a story bigger than itself: a lone article may join a
+  // pair of reports that did not join anything bigger.
   let out = groups;
   for (let size = opts.attachMaxSize; size >= 1; size--) out = attachOfSize(out, size, corpus, neighbours, gapMs, opts, themes);
   return out;
