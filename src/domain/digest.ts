@@ -104,7 +104,7 @@ export function composeDigest(input: ComposeInput): Digest | undefined {
   const { relevant } = selectRelevant(input.articles, input.topic, { minRelevance: input.minRelevance });
   if (relevant.length === 0) return undefined;
 
-  const clusters = clusterStories(relevant, input.clustering);
+  const clusters = clusterStories(relevant, input.clustering, input.topic);
   const previous = input.previousStories ?? [];
   // Matching reads every cluster's terms; with nothing to match against that is pure cost.
   const inherited = previous.length > 0 ? matchPreviousStories(clusters, previous) : new Map<string, string>();

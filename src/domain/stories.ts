@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Article } from './model.ts';
+import type { Article, TopicConfig } from './model.ts';
+import { assignTheme, themeScores } from './themes.ts';
 import { agglomerate, type SparseVector } from './story-linkage.ts';
-import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type Corpus } from './story-vectors.ts';
+import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type ArticleScan, type Corpus } from './story-vectors.ts';
 
 export { articleTime, compareArticles, cosine, scanText } from './story-vectors.ts';
 
@@ -58,6 +59,8 @@ export interface ClusterOptions {
   /** Stories this small join the nearest bigger story when their centroid cosine reaches threshold × attachFactor (0: never). */
   attachMaxSize?: number;
   attachFactor?: number;
+  /** A term arriving this improbably late in a story marks a new development (0: never; see burstOnset). */
+  burstAlpha?: number;
 }
 
 export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
@@ -80,6 +83,7 @@ export const CLUSTER_DEFAULTS: Required<ClusterOptions> = {
   splitMinArticles: 2,
   attachMaxSize: 2,
   attachFactor: 0.7,
+  burstAlpha: 0.005,
 };
 
 // Each article meets, per signature term, only the next few articles that share it. A story of
@@ -167,7 +171,11 @@ function strongest(pairs: Array<[number, number, number]>, n: number): Array<[nu
   return pairs.filter((_, p) => keep[p] === 1);
 }
 
-export function clusterStories(articles: Article[], options: ClusterOptions = {}): StoryCluster[] {
+/**
+ * With a topic, a lone follow-up joins a story only if it would go to the story's section (see
+ * attachFollowUps); without one (a dataset with no themes) any subject may join.
+ */
+export function clusterStories(articles: Article[], options: ClusterOptions = {}, topic?: TopicConfig): StoryCluster[] {
   const opts = { ...CLUSTER_DEFAULTS, ...options };
   const byId = new Map<string, Article>();
   for (const a of articles) if (!byId.has(a.id)) byId.set(a.id, a);
@@ -176,7 +184,9 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
   timed.sort((a, b) => a.time - b.time || (a.article.id < b.article.id ? -1 : 1));
   const docs = timed.map((t) => t.article);
   if (docs.length === 0) return [];
-  const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts);
+  // Each article is scanned once; stories' own corpora reuse the scans.
+  const scans = new Map<Article, ArticleScan>();
+  const corpus = buildCorpus(docs, Float64Array.from(timed, (t) => t.time), opts, scans);
   const gapMs = opts.maxGapHours * 3_600_000;
   // A week of one big subject makes every pair of articles look alike: the bar rises with the
   // collection's mean pairwise cosine, ‖Σv‖² − n over n(n − 1) for unit vectors, so a narrow week
@@ -194,9 +204,21 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
     timeScaleMs: opts.timeScale * gapMs,
   });
   // Indices follow (time, id) order, so sorting them numerically sorts articles chronologically.
-  const split = opts.splitMinSize > 0 ? groups.flatMap((g) => splitDevelopments(g, docs, timed, opts)) : groups;
-  const attached = opts.attachMaxSize > 0 ? attachFollowUps(split, corpus, pairs, gapMs, opts) : split;
-  const sorted = attached.map((members) => members.sort((x, y) => x - y));
+  // A story in which a new development begins (burstOnset) is split only after its follow-ups
+  // have joined it, so that they too are filed by the onset (splitAtOnset): before it, with the
+  // event; after it, with the development only if they carry its new terms. Other stories split
+  // first and take follow-ups by part.
+  const developing = new Set<number>();
+  const parts = groups.flatMap((g) => {
+    if (opts.splitMinSize <= 0) return [g];
+    const split = splitDevelopments(g, docs, timed, opts, scans, { deferOnset: true });
+    if (split) return split;
+    developing.add(g[0]!);
+    return [g];
+  });
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && { topic, docs }) : parts;
+  const split = attached.flatMap((g) => (g.some((k) => developing.has(k)) ? splitDevelopments(g, docs, timed, opts, scans)! : [g]));
+  const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   return sorted.map((members) => {
     const list = members.map((k) => docs[k]!);
@@ -216,24 +238,51 @@ function sumOf(members: number[], corpus: Corpus): SparseVector {
   return { ids, weights: Float64Array.from(ids, (id) => acc.get(id)!) };
 }
 
+function localCorpus(
+  members: number[],
+  docs: Article[],
+  timed: Array<{ time: number }>,
+  opts: Required<ClusterOptions>,
+  scans: Map<Article, ArticleScan>,
+): Corpus {
+  return buildCorpus(
+    members.map((k) => docs[k]!),
+    Float64Array.from(members, (k) => timed[k]!.time),
+    { ...opts, maxDocFraction: 1 },
+    scans,
+  );
+}
+
 /**
  * One story per development: a week's big story often holds two events an editor keeps apart (the
  * tariffs imposed, then paused; the border orders, then the migrants stranded by them). Within the
  * story, terms every article shares (tariff, Trump, Mexico) weigh nothing, so re-clustering its
  * articles with the story's own term weights finds the developments by what sets them apart. Only
  * when two or more sizeable developments appear is the story split; the rest of its articles join
- * the development whose centroid they are closest to.
+ * the development whose centroid they are closest to. A story in which a new development begins
+ * at a clear onset (burstOnset) is split there instead (splitAtOnset); with deferOnset, such a
+ * story is not split but reported (undefined), so that it can first take its follow-ups.
  */
 function splitDevelopments(
   members: number[],
   docs: Article[],
   timed: Array<{ time: number }>,
   opts: Required<ClusterOptions>,
-): number[][] {
+  scans: Map<Article, ArticleScan>,
+  how: { deferOnset?: boolean; minShareOf?: number } = {},
+): number[][] | undefined {
   if (members.length < opts.splitMinSize) return [members];
-  const local = members.map((k) => docs[k]!);
-  const times = Float64Array.from(members, (k) => timed[k]!.time);
-  const corpus = buildCorpus(local, times, { ...opts, maxDocFraction: 1 });
+  members = [...members].sort((x, y) => x - y);
+  const corpus = localCorpus(members, docs, timed, opts, scans);
+  const minShareOf = how.minShareOf ?? members.length;
+  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * minShareOf));
+  const onset = opts.burstAlpha > 0 ? burstOnset(corpus, minSize, opts.burstAlpha) : undefined;
+  if (onset && how.deferOnset) return undefined;
+  if (onset) {
+    // Each part may hold a development of its own; sizes stay measured against the whole story.
+    const parts = splitAtOnset(corpus, onset, opts.splitMinShare);
+    return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, scans, { minShareOf })!);
+  }
   const gapMs = opts.maxGapHours * 3_600_000;
   const pairs = linkedPairs(corpus, opts.splitThreshold * opts.pairFactor, 2 * gapMs);
   const groups = agglomerate(corpus.vectors, corpus.times, corpus.strictness, pairs, {
@@ -242,7 +291,6 @@ function splitDevelopments(
     centroidWeight: opts.centroidWeight,
     timeScaleMs: opts.timeScale * gapMs,
   });
-  const minSize = Math.max(opts.splitMinArticles, Math.ceil(opts.splitMinShare * members.length));
   const seeds = groups.filter((g) => g.length >= minSize);
   if (seeds.length < 2) return [members];
   const centroids = seeds.map((g) => sumOf(g, corpus));
@@ -263,11 +311,73 @@ function splitDevelopments(
 }
 
 /**
+ * Where a new development begins: a term absent from the story's first articles and frequent from
+ * some article on (the tariffs "paused", a "deal", a "verdict"). By chance, the c articles that
+ * hold a term all come after the first f of n with probability C(n − f, c) / C(n, c); a term
+ * whose arrival is that improbable (below alpha), with at least minSize articles before it and
+ * carrying it, marks the onset. The least probable such term wins. Articles are in time order.
+ */
+function burstOnset(corpus: Corpus, minSize: number, alpha: number): { at: number; term: number } | undefined {
+  const n = corpus.vectors.length;
+  const first = new Map<number, number>();
+  const count = new Map<number, number>();
+  corpus.vectors.forEach((v, k) => {
+    for (const id of v.ids) {
+      if (!first.has(id)) first.set(id, k);
+      count.set(id, (count.get(id) ?? 0) + 1);
+    }
+  });
+  let best: { at: number; term: number; p: number } | undefined;
+  for (const [term, at] of first) {
+    const c = count.get(term)!;
+    if (at < minSize || c < minSize) continue;
+    let p = 1;
+    for (let k = 0; k < c; k++) p *= (n - at - k) / (n - k);
+    if (p < alpha && (!best || p < best.p || (p === best.p && at < best.at))) best = { at, term, p };
+  }
+  return best;
+}
+
+/**
+ * Splits a story at a development's onset. What came before stays with the original event: an
+ * article cannot belong to a development that had not begun. The articles carrying the onset term
+ * form the development, and its distinctive terms are the new ones (absent before the onset) that
+ * at least two of its articles use, and a share minShare of them. A later article carrying one of
+ * them, and closer to the development than to the event (centroid cosine with the story's own
+ * weights), reports the new turn and joins it; a later article without any only discusses the
+ * subject (an explainer, the markets, the effects) and stays with the event. The closeness check
+ * keeps an analysis of the event that happens to share one word with a later event where it is.
+ */
+function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minShare: number): number[][] {
+  const n = corpus.vectors.length;
+  const before = Array.from({ length: onset.at }, (_, k) => k);
+  const seen = new Set<number>();
+  for (const k of before) for (const id of corpus.vectors[k]!.ids) seen.add(id);
+  const core: number[] = [];
+  const rest: number[] = [];
+  for (let k = onset.at; k < n; k++) (corpus.vectors[k]!.ids.includes(onset.term) ? core : rest).push(k);
+  const uses = new Map<number, number>();
+  for (const k of core) for (const id of corpus.vectors[k]!.ids) if (!seen.has(id)) uses.set(id, (uses.get(id) ?? 0) + 1);
+  // Used by two of its reports at least, and by as large a share of them as makes a development
+  // sizeable: in a development of forty reports, a word two of them happen to use is incidental.
+  const minUses = Math.max(2, Math.ceil(minShare * core.length));
+  const out = [before, core];
+  const centroids = [sumOf(before, corpus), sumOf(core, corpus)];
+  const closeness = (k: number, c: SparseVector): number => cosine(corpus.vectors[k]!, c) / (Math.sqrt(squaredNorm(c)) || 1);
+  for (const k of rest) {
+    const carries = corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= minUses);
+    out[carries && closeness(k, centroids[1]!) > closeness(k, centroids[0]!) ? 1 : 0]!.push(k);
+  }
+  return out;
+}
+
+/**
  * A lone explainer, market reaction or reply rarely repeats the event's words closely enough to
- * pass the merge threshold, yet an editor files it under the event. Each small story joins the
- * bigger story (more than attachMaxSize articles) running at the time (within a sixth of the gap of
- * its first and last article) whose centroid it is closest to,
- * when that closeness, discounted by time like any merge, reaches threshold × attachFactor.
+ * pass the merge threshold, yet an editor files it under the event. Each small story (at most
+ * attachMaxSize articles) joins the bigger story running at the time (within a sixth of the gap of
+ * its first and last article) whose centroid it is closest to, when that closeness, discounted by
+ * time like any merge, reaches threshold × attachFactor. Pairs go first, then lone articles, which
+ * then meet the stories as the pairs left them.
  */
 function attachFollowUps(
   groups: number[][],
@@ -275,25 +385,52 @@ function attachFollowUps(
   pairs: Array<[number, number, number]>,
   gapMs: number,
   opts: Required<ClusterOptions>,
+  themes?: { topic: TopicConfig; docs: Article[] },
 ): number[][] {
-  const big = groups.filter((g) => g.length > opts.attachMaxSize).map((g) => [...g]);
-  if (big.length === 0) return groups;
   // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
   // must not compare every lone article with every story.
+  const neighbours = new Map<number, number[]>();
+  const link = (i: number, j: number): void => {
+    const list = neighbours.get(i);
+    if (list) list.push(j);
+    else neighbours.set(i, [j]);
+  };
+  for (const [, i, j] of pairs) link(i, j), link(j, i);
+  // Largest follow-ups first, each joining a story bigger than itself: a lone article may join a
+  // pair of reports that did not join anything bigger.
+  let out = groups;
+  for (let size = opts.attachMaxSize; size >= 1; size--) out = attachOfSize(out, size, corpus, neighbours, gapMs, opts, themes);
+  return out;
+}
+
+function attachOfSize(
+  groups: number[][],
+  size: number,
+  corpus: Corpus,
+  neighbours: Map<number, number[]>,
+  gapMs: number,
+  opts: Required<ClusterOptions>,
+  themes?: { topic: TopicConfig; docs: Article[] },
+): number[][] {
+  const big = groups.filter((g) => g.length > size).map((g) => [...g]);
+  if (big.length === 0) return groups;
   const bigOf = new Int32Array(corpus.vectors.length).fill(-1);
   big.forEach((g, b) => g.forEach((k) => (bigOf[k] = b)));
-  const neighbours = new Map<number, number[]>();
-  for (const [, i, j] of pairs) {
-    neighbours.set(i, [...(neighbours.get(i) ?? []), j]);
-    neighbours.set(j, [...(neighbours.get(j) ?? []), i]);
-  }
   const sums = big.map((g) => sumOf(g, corpus));
   const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
   const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
   const spans = big.map((g) => [Math.min(...g.map((k) => corpus.times[k]!)), Math.max(...g.map((k) => corpus.times[k]!))] as const);
+  // Each story's theme (its digest section), as an index into topic.themes; -1 for the catch-all.
+  const storyThemes = themes ? big.map((g) => themes.topic.themes.findIndex((t) => t.id === assignTheme(g.map((k) => themes.docs[k]!), themes.topic))) : [];
   const out = [...big];
   for (const g of groups) {
-    if (g.length > opts.attachMaxSize) continue;
+    if (g.length > size) continue;
+    if (g.length < size) {
+      out.push(g);
+      continue;
+    }
+    const scores = themes ? themeScores(g.map((k) => themes.docs[k]!), themes.topic) : [];
+    const topScore = Math.max(0, ...scores);
     const sum = sumOf(g, corpus);
     const norm = Math.sqrt(squaredNorm(sum)) || 1;
     const t = g.reduce((x, k) => x + corpus.times[k]!, 0) / g.length;
@@ -306,6 +443,11 @@ function attachFollowUps(
       const [start, end] = spans[b]!;
       // A follow-up comes while its story runs: a piece half a day before or after is another development.
       if (t < start - gapMs / 6 || t > end + gapMs / 6) return;
+      // An editor files a follow-up under an event only if it is about the event's subject: a
+      // piece that, themed alone, would go to another section (cartels designated terrorists,
+      // next to the day's border orders) is another story, however many of the day's words it
+      // shares. It must mention the story's theme, and no other theme more.
+      if (themes && storyThemes[b]! >= 0 && !(scores[storyThemes[b]!]! > 0 && scores[storyThemes[b]!]! >= topScore)) return;
       const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
       const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
       if (sim >= bestSim) (bestSim = sim), (best = b);

@@ -28,6 +28,13 @@ const MAX_STRICTNESS = 2;
 // holds at most n·K entries in total and candidate generation stays near-linear.
 const SIGNATURE_TERMS = 8;
 
+// In a headline a day of the week names an edition, not the event: newsletters and live pages put
+// it in every title ("Monday Briefing", "Tuesday Briefing"), which would link one outlet's editions
+// about different events. In a summary it stays: reports of one event say on which day it happened.
+const WEEKDAYS: ReadonlySet<string> = new Set(
+  'monday tuesday wednesday thursday friday saturday sunday lunes martes miercoles jueves viernes sabado domingo'.split(' '),
+);
+
 const LOWER = 0;
 export const NAMED = 1;
 const UNKNOWN = 2;
@@ -103,7 +110,23 @@ export interface Corpus {
   strictness: Float64Array;
 }
 
-export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOptions): Corpus {
+/** An article's scanned title (weekday names dropped; undefined for a template title) and summary. */
+export type ArticleScan = { title: ScannedText | undefined; summary: ScannedText };
+
+export function scanArticle(article: Article): ArticleScan {
+  // A title of one content word once dates are dropped is a template (a newsletter's name, "Live
+  // updates"), not a headline: the summary alone says what the article is about.
+  const scanned = scanText(article.title);
+  const keep = scanned.tokens.map((token) => !WEEKDAYS.has(token));
+  const title = { tokens: scanned.tokens.filter((_, k) => keep[k]), kinds: scanned.kinds.filter((_, k) => keep[k]) };
+  return { title: title.tokens.length > 1 ? title : undefined, summary: scanText(article.summary) };
+}
+
+/**
+ * `scans`, when given, holds each article's scan (scanArticle) for reuse: a story's own corpus
+ * (re-clustering, development onsets) is built from the same articles again.
+ */
+export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOptions, scans?: Map<Article, ArticleScan>): Corpus {
   const vocabulary = new Map<string, number>();
   // Per term id: document frequency, documents writing it as a name / in lower case, and the
   // last document that touched each counter (so one pass needs no per-document sets).
@@ -136,8 +159,13 @@ export function buildCorpus(docs: Article[], times: Float64Array, opts: VectorOp
         else if (kind === LOWER && lowerIn[id] !== d) (lowerIn[id] = d), lower[id]!++;
       });
     };
-    add(scanText(article.title), opts.titleBoost);
-    add(scanText(article.summary), 1);
+    let scan = scans?.get(article);
+    if (!scan) {
+      scan = scanArticle(article);
+      scans?.set(article, scan);
+    }
+    if (scan.title) add(scan.title, opts.titleBoost);
+    add(scan.summary, 1);
     ids.sort((a, b) => a - b);
     return { ids: Int32Array.from(ids), weights: Float64Array.from(ids, (id) => tf[id]!) };
   });

@@ -43,7 +43,7 @@ export function evaluateStories(
   const byWindow = new Map<string | undefined, LabelledArticle[]>();
   for (const item of items) byWindow.set(item.window, [...(byWindow.get(item.window) ?? []), item]);
   const t0 = performance.now();
-  const clusters = [...byWindow.values()].flatMap((list) => clusterStories(list.map((i) => i.article), { ...opts.clustering, threshold }));
+  const clusters = [...byWindow.values()].flatMap((list) => clusterStories(list.map((i) => i.article), { ...opts.clustering, threshold }, opts.topic));
   const clusterMs = performance.now() - t0;
   const predictedOf = new Map<string, string>();
   for (const c of clusters) for (const a of c.articles) predictedOf.set(a.id, c.id);
