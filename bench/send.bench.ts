@@ -111,6 +111,8 @@ export async function benchSend(args: string[] = []): Promise<void> {
       const rate = (10_000 / ten.ms) * 1000;
       console.log(`  smtp-source, ${POOL} sessions, 10,000 × ${size} bytes into the same sink, before each run: median ${Math.round(ceiling)} messages/s (${ceilings.map(Math.round).join(', ')})`);
       console.log(`  whole command / smtp-source: ${((rate / ceiling) * 100).toFixed(0)} % (steady state ${((ten.steadyRate / ceiling) * 100).toFixed(0)} %)`);
+      // The sink takes no more from two senders than from smtp-source: a second bound on two workers.
+      if (twoWorkers) console.log(`  two processes cannot outrun smtp-source into the same sink: at most ${(ceiling / twoWorkers.one).toFixed(2)}× one`);
     } else {
       console.log(`  smtp-source baseline skipped: ${SMTP_SOURCE} is missing`);
     }
