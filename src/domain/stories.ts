@@ -374,10 +374,13 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minSh
 /**
  * A lone explainer, market reaction or reply rarely repeats the event's words closely enough to
  * pass the merge threshold, yet an editor files it under the event. Each small story (at most
- * attachMaxSize articles) joins the bigger story running at the time (within a sixth of the gap of
- * its first and last article) whose centroid it is closest to, when that closeness, discounted by
+ * attachMaxSize articles) joins the bigger story running at the time whose centroid it is closest
+ * to, when that closeness, discounted by
  * time like any merge, reaches threshold × attachFactor. Pairs go first, then lone articles, which
- * then meet the stories as the pairs left them.
+ * then meet the stories as the pairs left them. A story runs from a sixth of the gap before its
+ * first article to as long after its last as it has already run (at least a sixth of the gap, at
+ * most the gap): a one-off event is over within hours, while replies and reactions to a story
+ * reported for a day and a half still come the next day.
  */
 function attachFollowUps(
   groups: number[][],
@@ -441,8 +444,10 @@ function attachOfSize(
     for (const k of g) for (const j of neighbours.get(k) ?? []) if (bigOf[j]! >= 0) linked.add(bigOf[j]!);
     [...linked].sort((x, y) => x - y).forEach((b) => {
       const [start, end] = spans[b]!;
-      // A follow-up comes while its story runs: a piece half a day before or after is another development.
-      if (t < start - gapMs / 6 || t > end + gapMs / 6) return;
+      // A follow-up comes while its story runs: a piece half a day before a story, or half a day
+      // after one told in a few hours, is another development; a story that has run for a day and
+      // a half still draws replies a day after its last report.
+      if (t < start - gapMs / 6 || t > end + Math.min(gapMs, Math.max(gapMs / 6, end - start))) return;
       // An editor files a follow-up under an event only if it is about the event's subject: a
       // piece that, themed alone, would go to another section (cartels designated terrorists,
       // next to the day's border orders) is another story, however many of the day's words it

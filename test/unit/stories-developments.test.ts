@@ -96,4 +96,22 @@ describe('clusterStories: follow-ups and themes', () => {
     expect(groupsOf(clusterStories([...story, mostly], opts))).toContainEqual(['mostly', 'tariff-1', 'tariff-2', 'tariff-3']);
     expect(groupsOf(clusterStories([...story, mostly], opts, topic))).toContainEqual(['mostly']);
   });
+
+  it('a story keeps taking follow-ups for as long as it has run (from a sixth of the gap up to the gap)', () => {
+    serial = 0;
+    const story = (hours: number[]) =>
+      hours.map((h, k) =>
+        at(`steel-${k}`, h, 'US imposes 25% tariffs on Mexican steel', `Washington imposed tariffs of 25% on steel from Mexico, report ${k}.`),
+      );
+    const reply = (hour: number) => at('reply', hour, 'Mexico says steel tariffs would cost US jobs', 'Mexico warned the 25% steel tariffs would cost jobs in the United States.');
+    // A strict merge and a lenient attachment, so that the reply can only join as a follow-up.
+    const opts = { threshold: 0.6, attachFactor: 0.1 };
+    // Reported for 30 hours, the story still takes a reply 16 hours after its last report...
+    const long = story([0, 6, 12, 18, 24, 30]);
+    expect(groupsOf(clusterStories([...long, reply(46)], opts))).toContainEqual([...long.map((a) => a.id), 'reply'].sort());
+    // ...but a story told within 6 hours is over 16 hours later (a sixth of the 72-hour gap is 12).
+    const short = story([0, 2, 4, 6]);
+    expect(groupsOf(clusterStories([...short, reply(22)], opts))).toContainEqual(['reply']);
+    expect(groupsOf(clusterStories([...short, reply(16)], opts))).toContainEqual([...short.map((a) => a.id), 'reply'].sort());
+  });
 });
