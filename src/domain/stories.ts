@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article, TopicConfig } from './model.ts';
-import { assignTheme, themeScores } from './themes.ts';
+import { themeOfScores, themeScores } from './themes.ts';
 import { agglomerate, type SparseVector } from './story-linkage.ts';
 import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type ArticleScan, type Corpus } from './story-vectors.ts';
 
@@ -216,7 +216,7 @@ export function clusterStories(articles: Article[], options: ClusterOptions = {}
     developing.add(g[0]!);
     return [g];
   });
-  const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && { topic, docs }) : parts;
+  const attached = opts.attachMaxSize > 0 ? attachFollowUps(parts, corpus, pairs, gapMs, opts, topic && themeVotes(topic, docs)) : parts;
   const split = attached.flatMap((g) => (g.some((k) => developing.has(k)) ? splitDevelopments(g, docs, timed, opts, scans)! : [g]));
   const sorted = split.map((members) => members.sort((x, y) => x - y));
   sorted.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
@@ -382,13 +382,31 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minSh
  * most the gap): a one-off event is over within hours, while replies and reactions to a story
  * reported for a day and a half still come the next day.
  */
+/** Each article's theme scores (themeScores of it alone), scanned once, on first use. */
+interface ThemeVotes {
+  topic: TopicConfig;
+  scoresOf(k: number): number[];
+}
+
+function themeVotes(topic: TopicConfig, docs: Article[]): ThemeVotes {
+  const cache = new Map<number, number[]>();
+  return {
+    topic,
+    scoresOf(k) {
+      let scores = cache.get(k);
+      if (!scores) cache.set(k, (scores = themeScores([docs[k]!], topic)));
+      return scores;
+    },
+  };
+}
+
 function attachFollowUps(
   groups: number[][],
   corpus: Corpus,
   pairs: Array<[number, number, number]>,
   gapMs: number,
   opts: Required<ClusterOptions>,
-  themes?: { topic: TopicConfig; docs: Article[] },
+  themes?: ThemeVotes,
 ): number[][] {
   // Only stories linked to the follow-up by a candidate pair are compared: a 20,000-article week
   // must not compare every lone article with every story.
@@ -413,7 +431,7 @@ function attachOfSize(
   neighbours: Map<number, number[]>,
   gapMs: number,
   opts: Required<ClusterOptions>,
-  themes?: { topic: TopicConfig; docs: Article[] },
+  themes?: ThemeVotes,
 ): number[][] {
   const big = groups.filter((g) => g.length > size).map((g) => [...g]);
   if (big.length === 0) return groups;
@@ -423,8 +441,20 @@ function attachOfSize(
   const norms = sums.map((v) => Math.sqrt(squaredNorm(v)) || 1);
   const meanTimes = big.map((g) => g.reduce((t, k) => t + corpus.times[k]!, 0) / g.length);
   const spans = big.map((g) => [Math.min(...g.map((k) => corpus.times[k]!)), Math.max(...g.map((k) => corpus.times[k]!))] as const);
-  // Each story's theme (its digest section), as an index into topic.themes; -1 for the catch-all.
-  const storyThemes = themes ? big.map((g) => themes.topic.themes.findIndex((t) => t.id === assignTheme(g.map((k) => themes.docs[k]!), themes.topic))) : [];
+  // Each story's theme (its digest section), as an index into topic.themes (-1: the catch-all),
+  // worked out when a follow-up first meets the story, from its articles' own theme scores.
+  const storyThemes = new Map<number, number>();
+  const storyTheme = (b: number): number => {
+    let theme = storyThemes.get(b);
+    if (theme === undefined) {
+      const sum = themes!.topic.themes.map(() => 0);
+      for (const k of big[b]!) themes!.scoresOf(k).forEach((x, i) => (sum[i]! += x));
+      const id = themeOfScores(sum, themes!.topic);
+      theme = themes!.topic.themes.findIndex((t) => t.id === id);
+      storyThemes.set(b, theme);
+    }
+    return theme;
+  };
   const out = [...big];
   for (const g of groups) {
     if (g.length > size) continue;
@@ -432,7 +462,7 @@ function attachOfSize(
       out.push(g);
       continue;
     }
-    const scores = themes ? themeScores(g.map((k) => themes.docs[k]!), themes.topic) : [];
+    const scores = themes ? g.map((k) => themes.scoresOf(k)).reduce((acc, v) => acc.map((x, i) => x + v[i]!)) : [];
     const topScore = Math.max(0, ...scores);
     const sum = sumOf(g, corpus);
     const norm = Math.sqrt(squaredNorm(sum)) || 1;
@@ -452,7 +482,8 @@ function attachOfSize(
       // piece that, themed alone, would go to another section (cartels designated terrorists,
       // next to the day's border orders) is another story, however many of the day's words it
       // shares. It must mention the story's theme, and no other theme more.
-      if (themes && storyThemes[b]! >= 0 && !(scores[storyThemes[b]!]! > 0 && scores[storyThemes[b]!]! >= topScore)) return;
+      const theme = themes ? storyTheme(b) : -1;
+      if (theme >= 0 && !(scores[theme]! > 0 && scores[theme]! >= topScore)) return;
       const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
       const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
       if (sim >= bestSim) (bestSim = sim), (best = b);

@@ -92,8 +92,16 @@ export function themeScores(articles: Article[], topic: TopicConfig): number[] {
 }
 
 export function assignTheme(articles: Article[], topic: TopicConfig, opts: { minScore?: number } = {}): string {
+  return themeOfScores(themeScores(articles, topic), topic, opts);
+}
+
+/**
+ * The theme assignTheme picks from a story's scores. themeScores adds up its articles' votes, so
+ * the scores of a story are the sum of its articles' own: clustering keeps them per article and
+ * adds, instead of rescanning a growing story's texts.
+ */
+export function themeOfScores(scores: number[], topic: TopicConfig, opts: { minScore?: number } = {}): string {
   const minScore = opts.minScore ?? MIN_THEME_SCORE;
-  const scores = themeScores(articles, topic);
   let best = -1;
   scores.forEach((score, k) => {
     // Strictly greater: on a tie the theme listed first in topic.yaml wins.
