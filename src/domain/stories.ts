@@ -385,17 +385,23 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minSh
 /** Each article's theme scores (themeScores of it alone), scanned once, on first use. */
 interface ThemeVotes {
   topic: TopicConfig;
-  scoresOf(k: number): number[];
+  /** A group's scores: the sum of its articles' own (themeScores adds up per article). */
+  scoresOf(group: number[]): number[];
 }
 
 function themeVotes(topic: TopicConfig, docs: Article[]): ThemeVotes {
   const cache = new Map<number, number[]>();
+  const one = (k: number): number[] => {
+    let scores = cache.get(k);
+    if (!scores) cache.set(k, (scores = themeScores([docs[k]!], topic)));
+    return scores;
+  };
   return {
     topic,
-    scoresOf(k) {
-      let scores = cache.get(k);
-      if (!scores) cache.set(k, (scores = themeScores([docs[k]!], topic)));
-      return scores;
+    scoresOf(group) {
+      const sum = topic.themes.map(() => 0);
+      for (const k of group) one(k).forEach((x, i) => (sum[i]! += x));
+      return sum;
     },
   };
 }
@@ -447,9 +453,7 @@ function attachOfSize(
   const storyTheme = (b: number): number => {
     let theme = storyThemes.get(b);
     if (theme === undefined) {
-      const sum = themes!.topic.themes.map(() => 0);
-      for (const k of big[b]!) themes!.scoresOf(k).forEach((x, i) => (sum[i]! += x));
-      const id = themeOfScores(sum, themes!.topic);
+      const id = themeOfScores(themes!.scoresOf(big[b]!), themes!.topic);
       theme = themes!.topic.themes.findIndex((t) => t.id === id);
       storyThemes.set(b, theme);
     }
@@ -462,7 +466,7 @@ function attachOfSize(
       out.push(g);
       continue;
     }
-    const scores = themes ? g.map((k) => themes.scoresOf(k)).reduce((acc, v) => acc.map((x, i) => x + v[i]!)) : [];
+    const scores = themes ? themes.scoresOf(g) : [];
     const topScore = Math.max(0, ...scores);
     const sum = sumOf(g, corpus);
     const norm = Math.sqrt(squaredNorm(sum)) || 1;
