@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article, TopicConfig } from './model.ts';
+import { isBackgroundPiece } from './background-pieces.ts';
 import { themeOfScores, themeScores } from './themes.ts';
 import { agglomerate, type SparseVector } from './story-linkage.ts';
 import { addSparse, articleTime, buildCorpus, cosine, NAMED, scanText, squaredNorm, type ArticleScan, type Corpus } from './story-vectors.ts';
@@ -93,6 +94,10 @@ const NEIGHBOURS_PER_TERM = 16;
 // Links kept per article (its strongest): enough to connect a story, few enough that merging
 // does not wade through every pair of a big one.
 const LINKS_PER_ARTICLE = 5;
+// After a story's turn, a reaction or analysis at least this close to the turn (relative to its
+// closeness to the original event) is about the turn (splitAtOnset). Articles an earlier merge
+// swept into a story but about something else sit at a tenth to a quarter of it.
+const TURN_AFFINITY = 0.5;
 // Below this many articles the collection's mean cosine does not raise the threshold.
 const MIN_SPREAD_ARTICLES = 16;
 
@@ -280,7 +285,7 @@ function splitDevelopments(
   if (onset && how.deferOnset) return undefined;
   if (onset) {
     // Each part may hold a development of its own; sizes stay measured against the whole story.
-    const parts = splitAtOnset(corpus, onset, opts.splitMinShare);
+    const parts = splitAtOnset(corpus, onset, opts.splitMinShare, (k) => isBackgroundPiece(docs[members[k]!]!));
     return parts.flatMap((part) => splitDevelopments(part.map((k) => members[k]!), docs, timed, opts, scans, { minShareOf })!);
   }
   const gapMs = opts.maxGapHours * 3_600_000;
@@ -344,11 +349,12 @@ function burstOnset(corpus: Corpus, minSize: number, alpha: number): { at: numbe
  * form the development, and its distinctive terms are the new ones (absent before the onset) that
  * at least two of its articles use, and a share minShare of them. A later article carrying one of
  * them, and closer to the development than to the event (centroid cosine with the story's own
- * weights), reports the new turn and joins it; a later article without any only discusses the
- * subject (an explainer, the markets, the effects) and stays with the event. The closeness check
- * keeps an analysis of the event that happens to share one word with a later event where it is.
+ * weights), reports the new turn and joins it. Of the other later articles, a background piece
+ * (an explainer of the measure, its markets, prices or jobs: isBackgroundPiece) stays with the
+ * event it explains, however late it runs; a reaction or analysis is about the news of its day,
+ * which is now the development (where things stand now, who came out ahead).
  */
-function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minShare: number): number[][] {
+function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minShare: number, background: (k: number) => boolean): number[][] {
   const n = corpus.vectors.length;
   const before = Array.from({ length: onset.at }, (_, k) => k);
   const seen = new Set<number>();
@@ -366,7 +372,13 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minSh
   const closeness = (k: number, c: SparseVector): number => cosine(corpus.vectors[k]!, c) / (Math.sqrt(squaredNorm(c)) || 1);
   for (const k of rest) {
     const carries = corpus.vectors[k]!.ids.some((id) => (uses.get(id) ?? 0) >= minUses);
-    out[carries && closeness(k, centroids[1]!) > closeness(k, centroids[0]!) ? 1 : 0]!.push(k);
+    const toTurn = closeness(k, centroids[1]!);
+    const toEvent = closeness(k, centroids[0]!);
+    const reportsTurn = carries && toTurn > toEvent;
+    // A piece far closer to the event than to the turn is about the event, whatever its genre;
+    // half as close is what a reaction to the turn, told in the event's words, still reaches.
+    const discussesTurn = !background(k) && toTurn >= TURN_AFFINITY * toEvent;
+    out[reportsTurn || discussesTurn ? 1 : 0]!.push(k);
   }
   return out;
 }
@@ -380,7 +392,8 @@ function splitAtOnset(corpus: Corpus, onset: { at: number; term: number }, minSh
  * then meet the stories as the pairs left them. A story runs from a sixth of the gap before its
  * first article to as long after its last as it has already run (at least a sixth of the gap, at
  * most the gap): a one-off event is over within hours, while replies and reactions to a story
- * reported for a day and a half still come the next day.
+ * reported for a day and a half still come the next day. Until a day after its last report, a
+ * piece as close as the merge threshold itself (the next day's analysis) still joins.
  */
 /** Each article's theme scores (themeScores of it alone), scanned once, on first use. */
 interface ThemeVotes {
@@ -473,7 +486,7 @@ function attachOfSize(
     const t = g.reduce((x, k) => x + corpus.times[k]!, 0) / g.length;
     const strictness = g.reduce((x, k) => x + corpus.strictness[k]!, 0) / g.length;
     let best = -1;
-    let bestSim = opts.threshold * opts.attachFactor;
+    let bestSim = -Infinity;
     const linked = new Set<number>();
     for (const k of g) for (const j of neighbours.get(k) ?? []) if (bigOf[j]! >= 0) linked.add(bigOf[j]!);
     [...linked].sort((x, y) => x - y).forEach((b) => {
@@ -481,7 +494,12 @@ function attachOfSize(
       // A follow-up comes while its story runs: a piece half a day before a story, or half a day
       // after one told in a few hours, is another development; a story that has run for a day and
       // a half still draws replies a day after its last report.
-      if (t < start - gapMs / 6 || t > end + Math.min(gapMs, Math.max(gapMs / 6, end - start))) return;
+      const runsUntil = end + Math.min(gapMs, Math.max(gapMs / 6, end - start));
+      // The next day's analysis of a story told in a few hours still belongs to it, but only when it
+      // is as close as a merge requires: another event on the same subject, hours after the story
+      // ended (steel tariffs after a tariff threat), is not.
+      if (t < start - gapMs / 6 || t > Math.max(runsUntil, end + gapMs / 3)) return;
+      const bar = t > runsUntil ? opts.threshold : opts.threshold * opts.attachFactor;
       // An editor files a follow-up under an event only if it is about the event's subject: a
       // piece that, themed alone, would go to another section (cartels designated terrorists,
       // next to the day's border orders) is another story, however many of the day's words it
@@ -490,7 +508,7 @@ function attachOfSize(
       if (theme >= 0 && !(scores[theme]! > 0 && scores[theme]! >= topScore)) return;
       const decay = opts.timeScale > 0 ? 1 + Math.abs(t - meanTimes[b]!) / (opts.timeScale * gapMs) : 1;
       const sim = cosine(sum, sums[b]!) / norm / norms[b]! / decay / strictness;
-      if (sim >= bestSim) (bestSim = sim), (best = b);
+      if (sim >= bar && sim >= bestSim) (bestSim = sim), (best = b);
     });
     if (best >= 0) big[best]!.push(...g);
     else out.push(g);

@@ -25,11 +25,11 @@ describe.skipIf(!dataset)('quality on mexico-coverage-dev (real archived feeds, 
     expect(metrics.recall).toBeGreaterThanOrEqual(0.92);
   });
 
-  it('stories and themes: floors at the figures reached (pairwise F1 0.888, theme accuracy 0.978)', () => {
+  it('stories and themes: pairwise F1 ≥ 0.94, theme accuracy ≥ 0.85 (reached: 0.978 and 0.978)', () => {
     const items = loadStoryDataset(join(dataset!, 'items.jsonl'));
     const e = evaluateStories(items, CLUSTER_DEFAULTS.threshold, { topic });
-    // Below the issue's 0.94 target for stories (see README): the floor catches regressions.
-    expect(e.pairwise.f1).toBeGreaterThanOrEqual(0.88);
+    expect(e.pairwise.f1).toBeGreaterThanOrEqual(0.94);
+    // The issue asks for 0.85; the floor sits near the figure reached, to catch regressions.
     expect(e.themes!.items).toBeGreaterThanOrEqual(0.95);
   });
 });

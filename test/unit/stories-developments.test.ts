@@ -57,6 +57,21 @@ describe('clusterStories: developments within a story', () => {
     expect(clusterStories(articles, { burstAlpha: 0 })).toHaveLength(1);
   });
 
+  it('after the turn, files a reaction or analysis with the turn and an explainer or effects piece with the event', () => {
+    // Neither late piece repeats the deal's new words ("deal", "restored"); what tells them apart
+    // is their genre: a verdict on who won is about the news of its day, a guide to how the treaty
+    // works or what growers lose explains the measure.
+    const verdict = at('verdict', 21.5, 'Mexico and Washington both claim victory in Rio Grande water standoff', 'Both governments said the 1944 treaty dispute over Rio Grande water ended on their terms.');
+    const guide = at('guide', 22, 'Rio Grande water treaty explained', 'Experts say the 1944 treaty dispute over Rio Grande water will come back every dry year.');
+    const articles = [...waterWeek(), verdict, guide];
+    const groups = groupsOf(clusterStories(articles));
+    const deal = groups.find((g) => g.includes('deal-1'))!;
+    const halt = groups.find((g) => g.includes('halt-1'))!;
+    expect(deal).toContain('verdict');
+    expect(halt).toContain('guide');
+    expect(halt).toEqual(expect.arrayContaining(['explainer', 'growers']));
+  });
+
   it('does not split a story whose words merely vary (no term arrives improbably late)', () => {
     const articles = waterWeek().filter((a) => a.id.startsWith('halt-'));
     expect(groupsOf(clusterStories(articles))).toEqual([articles.map((a) => a.id).sort()]);
@@ -109,9 +124,28 @@ describe('clusterStories: follow-ups and themes', () => {
     // Reported for 30 hours, the story still takes a reply 16 hours after its last report...
     const long = story([0, 6, 12, 18, 24, 30]);
     expect(groupsOf(clusterStories([...long, reply(46)], opts))).toContainEqual([...long.map((a) => a.id), 'reply'].sort());
-    // ...but a story told within 6 hours is over 16 hours later (a sixth of the 72-hour gap is 12).
+    // ...but a story told within 6 hours takes only close pieces 16 hours later (a sixth of the
+    // 72-hour gap is 12), and the reply is not as close as the merge bar of 0.6.
     const short = story([0, 2, 4, 6]);
     expect(groupsOf(clusterStories([...short, reply(22)], opts))).toContainEqual(['reply']);
     expect(groupsOf(clusterStories([...short, reply(16)], opts))).toContainEqual([...short.map((a) => a.id), 'reply'].sort());
+  });
+
+  it('takes the next day’s analysis of a short story only when it is as close as a merge requires', () => {
+    serial = 0;
+    const short = [0, 1, 2, 3].map((h, k) =>
+      at(`steel-${k}`, h, 'US imposes 25% tariffs on Mexican steel', `Washington imposed tariffs of 25% on steel from Mexico, report ${k}.`),
+    );
+    const analysis = at('analysis', 20, 'Why the 25% steel tariffs on Mexico matter', 'The tariffs of 25% that Washington imposed on Mexican steel reach far beyond the mills.');
+    const other = at('other', 20, 'US weighs tariffs on Mexican tomatoes', 'Washington is considering duties on tomatoes from Mexico after a complaint by Florida growers.');
+    // A high merge bar (spreadBase) keeps both pieces out of the merge, so they can only join as
+    // follow-ups, 17 hours after a story told in 3: past its own running time (12 h).
+    const opts = { spreadBase: 0.6 };
+    const groups = groupsOf(clusterStories([...short, analysis, other], opts));
+    expect(groups).toContainEqual([...short.map((a) => a.id), 'analysis'].sort());
+    expect(groups).toContainEqual(['other']);
+    // Past a day, even a close analysis is a story of its own.
+    const late = { ...analysis, publishedAt: new Date(Date.parse(analysis.publishedAt) + 8 * 3_600_000).toISOString() };
+    expect(groupsOf(clusterStories([...short, late], opts))).toContainEqual(['analysis']);
   });
 });
