@@ -13,7 +13,7 @@ import { evaluateRelevance, parseLabelledSet, type Evaluation } from '../eval/re
  * each item scored as collection scores it, then relevance decided per story as a build does
  * (domain/story-relevance.ts), and prints the confusion counts, precision, recall and F1. Items may
  * carry publishedAt, source and window (mexico-coverage-dev's items.jsonl); without dates all items
- * count as published together. --by-window adds the figures of each window decided alone. Exit 0 with figures, 2 when the set
+ * count as published together. --by-window adds the figures of each window decided alone (and, with --errors, its errors). Exit 0 with figures, 2 when the set
  * cannot be read (missing, empty, malformed lines) or the command is misused.
  */
 
@@ -74,8 +74,10 @@ function main(argv: string[]): number {
     const windows = [...new Set(items.map((i) => i.window).filter((w): w is string => w !== undefined))].sort();
     for (const w of windows) {
       const subset = items.filter((i) => i.window === w);
+      const windowEvaluation = evaluateRelevance(subset, topic);
       console.log('');
-      printFigures(`${file} window ${w}`, topicFile, topic.threshold, subset.length, evaluateRelevance(subset, topic));
+      if (args.values.errors) printErrors(windowEvaluation);
+      printFigures(`${file} window ${w}`, topicFile, topic.threshold, subset.length, windowEvaluation);
     }
   }
   return 0;

@@ -27,7 +27,7 @@ export interface RelevanceResult {
   /** True when Mexico is central: an anchor in the title or at least twice in the summary. */
   anchored: boolean;
   /**
-   * The score the article's subject terms (weight ≥ 1.5) would give if Mexico were central: how
+   * The score the article's subject terms (weight ≥ 2) would give if Mexico were central: how
    * much it is about the beat's subjects at all. Story-level relevance (story-relevance.ts) uses it to let an article into a
    * story anchored in Mexico when its own headline does not say Mexico.
    */
@@ -40,10 +40,12 @@ const TITLE_FACTOR = 2;
 const SUMMARY_CAP = 2;
 const PASSING_MENTION_FACTOR = 0.5;
 /**
- * Terms this heavy name the beat's subjects (tariff, deportation, cartel); lighter ones (Trump,
- * attack, sentence) are context that many unrelated stories share, so they make no article topical.
+ * Terms this heavy name the beat's own subjects (tariff, cartel, fentanyl, extradition); lighter
+ * ones are context that other news shares: Trump, attack, and also deportations, troops,
+ * kidnapping, sentencing (1.5), which fill US immigration news and other countries' crime as
+ * much as Mexico's. Only the former make an article that never names Mexico part of a Mexican story.
  */
-const SUBJECT_WEIGHT = 1.5;
+const SUBJECT_WEIGHT = 2;
 
 // term, anchor, negative, elsewhere; then per context rule r: 4 + 2r its terms, 5 + 2r its context.
 type Kind = number;

@@ -43,6 +43,20 @@ describe('selectRelevant: relevance at the level of the story', () => {
     expect(relevant.map((a) => a.id).sort()).toEqual(['core-1', 'core-2', 'core-3', 'market']);
   });
 
+  it('does not pull in a piece whose only subject words are generic ones (deportations, troops) that fill other news too', () => {
+    // A border story anchored in Mexico, and in the same hours a piece on deportations inside the
+    // US that shares its words ("Trump", "deportation", "migrants") but never Mexico or the border.
+    const border = [
+      scored({ id: 'border-1', hour: 0, outlet: 'A', feedId: 'a', title: 'Mexico braces for deportations as Trump orders troops to the border', summary: 'Mexico readied shelters for migrants deported under Trump orders.' }),
+      scored({ id: 'border-2', hour: 1, outlet: 'B', feedId: 'b', title: 'Trump orders troops to the Mexico border and vows mass deportations', summary: 'Migrants in Mexico waited as the deportation orders took effect.' }),
+      scored({ id: 'border-3', hour: 2, outlet: 'C', feedId: 'c', language: 'es', title: 'México prepara albergues ante deportaciones ordenadas por Trump', summary: 'El gobierno de México recibirá a migrantes deportados.' }),
+    ];
+    const domestic = scored({ id: 'domestic', hour: 3, outlet: 'D', feedId: 'd', title: 'Bishops condemn Trump mass deportation plan', summary: 'Church leaders said deportations of migrants would split families across the country.' });
+    const { reasons } = selectRelevant([...border, domestic], topic);
+    expect(reasons.get('border-1')).toBe('core');
+    expect(reasons.get('domestic')).toBe('out');
+  });
+
   it('pulls nothing in without a core: subject words alone never make a story Mexican', () => {
     const { relevant } = selectRelevant(week.filter((a) => !a.id.startsWith('core-')), topic);
     expect(relevant).toEqual([]);
