@@ -38,7 +38,7 @@ const MMR_LAMBDA = 0.6;
 const DAMPING = 0.85;
 const MIN_WORDS = 5;
 /** Openings that refer to the sentence before (EN/ES); such a sentence cannot stand alone. */
-const DANGLING_START = /^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|some|others|such|both|also|but|and|however|meanwhile|still|esto|esta|este|estos|estas|eso|ello|ellos|ellas|algunos|algunas|otros|otras|también|pero|sin embargo)\b/i;
+const DANGLING_START = /^(?:it|its|this|that|these|those|they|their|them|he|she|his|her|some|several|others|such|both|also|but|and|however|meanwhile|still|esto|esta|este|estos|estas|eso|ello|ellos|ellas|algunos|algunas|otros|otras|también|pero|sin embargo)\b/i;
 /** Sentences of an article's full text (when collected) that a summary may draw on. */
 const FULL_TEXT_SENTENCES = 12;
 
@@ -211,8 +211,10 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     const n = words(x.text);
     // A wire copy repeats the same sentences; the first article keeps them, support adds the rest.
     if (n < MIN_WORDS || n > maxWords || seenText.has(x.text)) return;
-    // A later sentence that opens by pointing back ("Some will…", "It said…") means nothing alone.
-    if (x.position > 0 && DANGLING_START.test(x.text)) return;
+    // A sentence that opens by pointing back ("Some will…", "It said…") means nothing alone. A
+    // feed's summary often points back at its own headline ("Several chafed at his plans…"), so its
+    // first sentence may do that only under that headline.
+    if ((x.position > 0 || x.article !== best) && DANGLING_START.test(x.text)) return;
     // Feeds often open the summary with the title again; it adds nothing under the headline.
     if (cosine(vectors[k]!, headlineVector) >= HEADLINE_REPEAT_COSINE) return;
     if (cosine(vectors[k]!, ownTitles[x.article]!) >= HEADLINE_REPEAT_COSINE) return;
@@ -263,6 +265,15 @@ export function summarizeStory(input: Article[], opts: SummaryOptions = {}): Sto
     open.delete(pick);
     chosen.push(pick);
     used += candidates[pick]!.words;
+  }
+
+  // Importance decides which sentences and which article leads; two sentences of one article then
+  // read in the article's own order, or the second would come before what it follows from.
+  const slots = new Map<number, number[]>();
+  chosen.forEach((i, slot) => slots.set(candidates[i]!.article, [...(slots.get(candidates[i]!.article) ?? []), slot]));
+  for (const list of slots.values()) {
+    const inOrder = list.map((slot) => chosen[slot]!).sort((x, y) => candidates[x]!.position - candidates[y]!.position);
+    list.forEach((slot, k) => (chosen[slot] = inOrder[k]!));
   }
 
   const sentences: SummarySentence[] = chosen.map((i) => {

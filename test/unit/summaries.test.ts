@@ -111,6 +111,47 @@ describe('summarizeStory', () => {
     expect(summary.sentences.length).toBeLessThanOrEqual(3);
   });
 
+  it('keeps the sentences it takes from one article in the article’s order', () => {
+    // Here ranking alone would put the article's last sentence first and its first one last.
+    const a = makeArticle({
+      id: 'order-1', hour: 0, title: 'Mexico deploys troops to the northern border',
+      summary: 'Officials said patrols would begin at once. Washington welcomed the deployment as a sign of cooperation. The troops will search vehicles for fentanyl at ports of entry. National Guard troops reached 18 border cities, officials said.',
+    });
+    const b = makeArticle({
+      id: 'order-2', hour: 1, feedId: 'ap', outlet: 'AP', title: 'National Guard troops reach the US border',
+      summary: 'Washington welcomed the deployment as a sign of cooperation. Officials said patrols would begin at once.',
+    });
+    const c = makeArticle({
+      id: 'order-3', hour: 2, feedId: 'nyt', outlet: 'NYT', title: 'US welcomes Mexican troop deployment',
+      summary: 'Mexico sent 10,000 National Guard troops to its northern border on Tuesday.',
+    });
+    const summary = check([a, b, c]);
+    const positions = summary.sentences
+      .filter((s) => s.sources[0]!.articleId === 'order-1')
+      .map((s) => a.summary.indexOf(s.text));
+    expect(positions.length).toBeGreaterThanOrEqual(2);
+    expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+  });
+
+  it('leaves out a summary that opens by pointing back at a headline the digest does not show', () => {
+    const lead = makeArticle({
+      id: 'lead', hour: 0, title: 'Mexico and the US agree on border security plan',
+      summary: 'Officials said the inspections would start in March. The plan adds inspections at ports of entry.',
+    });
+    const echo = makeArticle({
+      id: 'echo', hour: 1, feedId: 'ap', outlet: 'AP', title: 'US and Mexico sign border security plan',
+      summary: 'Mexico and the United States agreed on a border security plan on Monday.',
+    });
+    // "Several" are the governments of this article's own headline, which the digest does not show.
+    const aside = makeArticle({
+      id: 'aside', hour: 2, feedId: 'nyt', outlet: 'NYT', title: 'Latin American governments react to the border plan',
+      summary: 'Several said the plan would slow trade at ports of entry where inspections start in March.',
+    });
+    const summary = check([lead, echo, aside]);
+    expect(summary.headline).not.toBe(aside.title);
+    expect(summary.sentences.map((s) => s.text)).not.toContain(aside.summary);
+  });
+
   it('never picks two sentences that say nearly the same thing (MMR)', () => {
     const variants = [
       'Mexico transferred 26 cartel members to the United States on Tuesday, the attorney general said.',
