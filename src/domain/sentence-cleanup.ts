@@ -12,15 +12,18 @@ const WIRES = [
 ].map((w) => w.replace(/ /g, '\\s+')).join('|');
 
 // A place (optionally "(Country)"), an optional date, then the agency in parentheses and the dash.
+// Dots of abbreviations ("Washington D.C.", "Feb. 3") belong to it; a dot followed by a capitalised
+// word ends a sentence, and a dateline never spans two.
 const CREDIT_DATELINE = new RegExp(
-  `^\\s*(?:[^.!?()\\n]|\\([^()\\n]{1,25}\\)){0,80}?\\((?:${WIRES})\\)\\s*\\.?\\s*(?:[-—–]{1,2}|:)\\s*`,
+  `^\\s*(?:[^.!?()\\n]|\\.(?!\\s+\\p{Lu}\\p{Ll})|\\([^()\\n]{1,25}\\)){0,80}?\\((?:${WIRES})\\)\\s*\\.?\\s*(?:[-—–]{1,2}|:)\\s*`,
   'u',
 );
 // "MEXICO CITY —", "CIUDAD DE MÉXICO.-", "WASHINGTON, Nov. 20 —": a place in capitals and a dash.
 const CAPS_DATELINE = /^\s*\p{Lu}[\p{Lu}\s.'’-]{2,40}(?:,\s*[\p{L}\d.\s]{2,25})?\s*\.?\s*[—–]\s*|^\s*\p{Lu}[\p{Lu}\s'’]{2,40}\.\s*-\s*/u;
 // "Culiacán, Sin.-", "Tijuana, B.C. —": a place, a state abbreviation, and ".-" or a dash.
 const STATE_DATELINE = /^\s*\p{Lu}[\p{L}\s]{2,30},\s*(?:\p{Lu}[\p{L}]{0,5}\.){1,3}\s*(?:-|—|–)\s*/u;
-const TRAILING_CREDIT = new RegExp(`\\s*[(\\[](?:${WIRES})[)\\]]\\s*$`, 'u');
+// "(AP)", "[Reuters]", and photo credits: "(AP Photo/Eduardo Verdugo)", "(Foto: EFE)".
+const TRAILING_CREDIT = new RegExp(`\\s*[(\\[](?:(?:Fotos?|Photo|Imagen):\\s*)?(?:${WIRES})(?:\\s+Photos?)?(?:\\s*\\/[^()\\[\\]\\n]{1,60})?[)\\]]\\s*$`, 'u');
 
 /** The sentence without an opening dateline or wire credit, or a closing credit. */
 export function stripDateline(text: string): string {

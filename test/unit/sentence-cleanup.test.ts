@@ -11,6 +11,10 @@ describe('stripDateline', () => {
     ['CIUDAD DE MÉXICO.- La presidenta anunció el envío de diez mil elementos.', 'La presidenta anunció el envío de diez mil elementos.'],
     ['Culiacán, Sin.- Hombres armados atacaron un autolavado en Las Quintas.', 'Hombres armados atacaron un autolavado en Las Quintas.'],
     ['Sheinbaum said Mexico would answer with its own measures. (Reuters)', 'Sheinbaum said Mexico would answer with its own measures.'],
+    ['Washington D.C., 3 feb (EFE).- El Gobierno anunció nuevos aranceles al acero.', 'El Gobierno anunció nuevos aranceles al acero.'],
+    ['MEXICO CITY, Feb. 3, 2025 (AP) — Troops began arriving at the border on Tuesday.', 'Troops began arriving at the border on Tuesday.'],
+    ['Troops began arriving at the border on Tuesday. (AP Photo/Jane Doe)', 'Troops began arriving at the border on Tuesday.'],
+    ['Las tropas llegaron a la frontera el martes. (Foto: EFE)', 'Las tropas llegaron a la frontera el martes.'],
   ])('%s', (input, expected) => {
     expect(stripDateline(input)).toBe(expected);
   });
@@ -19,6 +23,9 @@ describe('stripDateline', () => {
     const s = 'The U.S. and Mexico (both in the USMCA) agreed — for now — on a pause.';
     expect(stripDateline(s)).toBe(s);
     expect(stripDateline('NATO said the talks would go on.')).toBe('NATO said the talks would go on.');
+    // A credit after a sentence of its own is not a dateline: the sentence before it stays.
+    const two = 'Troops reached the border. Officials (AP) — and others — said more would come.';
+    expect(stripDateline(two)).toBe(two);
   });
 });
 
